@@ -1,0 +1,90 @@
+"""Arabic normalisation for matching, with a map back to original offsets.
+
+Two steps, both C-speed:
+
+1. ``fold``: a one-to-one character map (``str.translate``) that keeps the length: alef forms -> ا,
+   alef maqsura -> ي, ta marbuta -> ه, hamza seats -> their base letter, Arabic-Indic and Persian digits
+   -> ASCII, Arabic punctuation and typographic quotes -> ASCII.
+2. ``strip``: deletes characters that never matter for matching (diacritics incl. tanween, tatweel,
+   zero-width and bidi controls). Deletions are found with one regex pass; the map back to original
+   offsets is a short list of breakpoints, searched with ``bisect``.
+
+The character tables live in ``data/charmap.json`` so a linguist can review them.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from bisect import bisect_right
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+
+@cache
+def _tables() -> tuple[dict[int, str], re.Pattern[str]]:
+    raw = json.loads(resources.files("marsad.text").joinpath("data/charmap.json").read_text("utf-8"))
+    fold_map: dict[int, str] = {}
+    for group in raw["fold"].values():
+        for src, dst in group.items():
+            if len(src) != 1 or len(dst) != 1:
+                raise ValueError(f"fold map entries must be single characters: {src!r} -> {dst!r}")
+            fold_map[ord(src)] = dst
+    removable = "".join(ch for group in raw["remove"].values() for ch in group)
+    return fold_map, re.compile("[" + re.escape(removable) + "]+")
+
+
+def fold(text: str) -> str:
+    """Length-preserving character folding (see module doc)."""
+    return text.translate(_tables()[0])
+
+
+@dataclass(slots=True, frozen=True)
+class NormText:
+    """Normalised text plus the breakpoints that map its offsets back to the original.
+
+    ``breaks`` holds ``(norm_offset, shift)`` pairs sorted by ``norm_offset``: from that normalised
+    offset on, original offset = normalised offset + shift.
+    """
+
+    text: str
+    breaks: tuple[tuple[int, int], ...] = ()
+
+    def to_orig(self, offset: int) -> int:
+        if not self.breaks:
+            return offset
+        i = bisect_right(self.breaks, (offset, float("inf"))) - 1
+        return offset if i < 0 else offset + self.breaks[i][1]
+
+    def span_to_orig(self, start: int, end: int) -> tuple[int, int]:
+        """Map a normalised half-open span back; the end maps from its last character, not past it."""
+        if end <= start:
+            o = self.to_orig(start)
+            return o, o
+        return self.to_orig(start), self.to_orig(end - 1) + 1
+
+
+def normalize(text: str) -> NormText:
+    """Fold and strip ``text``; keep the map back to original offsets."""
+    fold_map, removable = _tables()
+    folded = text.translate(fold_map)
+    if removable.search(folded) is None:
+        return NormText(folded)
+    pieces: list[str] = []
+    breaks: list[tuple[int, int]] = []
+    last = 0
+    removed = 0
+    for m in removable.finditer(folded):
+        pieces.append(folded[last : m.start()])
+        removed += m.end() - m.start()
+        breaks.append((m.start() - removed + (m.end() - m.start()), removed))
+        last = m.end()
+    pieces.append(folded[last:])
+    return NormText("".join(pieces), tuple(breaks))
+
+
+def normalize_text(text: str) -> str:
+    """Normalised string only, for keys and lexicon entries (no offsets needed)."""
+    fold_map, removable = _tables()
+    return removable.sub("", text.translate(fold_map))
