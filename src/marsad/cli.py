@@ -1,0 +1,188 @@
+"""The ``marsad`` command line: one verb per library function.
+
+marsad extract PATH... [--format jsonl|table|plover]   articles with mentions and events
+marsad actors PATH|-                                    actor mentions and their resolution
+marsad kb search NAME | marsad kb stats                 look into the knowledge base
+marsad evaluate --gold GOLD.jsonl [--system OUT.jsonl]  precision, recall, F1 against gold events
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from marsad import __version__
+
+
+def _progress(quiet: bool) -> Any:
+    from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    from marsad.console import err_console
+
+    return Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed} docs · {task.fields[rate]:.0f} docs/s · {task.fields[errors]} errors"),
+        TimeElapsedColumn(),
+        console=err_console(),
+        disable=quiet,
+        transient=False,
+    )
+
+
+@contextmanager
+def _quiet_logs(quiet: bool) -> Iterator[None]:
+    logging.basicConfig(level=logging.ERROR if quiet else logging.WARNING, format="%(levelname)s %(message)s")
+    yield
+
+
+def cmd_extract(args: argparse.Namespace) -> int:
+    import time
+
+    from marsad.pipeline import Stats, run
+    from marsad.readers.errors import ErrorLog
+    from marsad.serialize import article_dict, plover_record
+
+    errors, stats = ErrorLog(), Stats()
+    out = sys.stdout
+    table_rows: list[dict[str, Any]] = []
+    started = time.perf_counter()
+    with _quiet_logs(args.quiet), _progress(args.quiet or args.format == "table") as progress:
+        task = progress.add_task("extracting", total=None, rate=0.0, errors=0)
+        for _doc, articles in run(args.paths, errors, stats):
+            for article in articles:
+                if args.format == "plover":
+                    for event in article.events:
+                        out.write(json.dumps(plover_record(article, event), ensure_ascii=False) + "\n")
+                elif args.format == "table":
+                    table_rows.append(article_dict(article))
+                else:
+                    out.write(json.dumps(article_dict(article), ensure_ascii=False) + "\n")
+            rate = stats.documents / max(time.perf_counter() - started, 1e-9)
+            progress.update(task, advance=1, rate=rate, errors=errors.count + stats.errors)
+    if args.format == "table":
+        from marsad.console import print_articles
+
+        print_articles(table_rows, stats, errors)
+    return 0 if stats.documents or not errors.count else 1
+
+
+def cmd_actors(args: argparse.Namespace) -> int:
+    from marsad.console import print_mentions
+    from marsad.pipeline import Stats, run
+    from marsad.readers.errors import ErrorLog
+
+    errors = ErrorLog()
+    with _quiet_logs(args.quiet):
+        for _doc, articles in run(args.paths, errors, Stats(), events=False):
+            for article in articles:
+                if args.json:
+                    from marsad.serialize import mention_dict
+
+                    for m in article.mentions:
+                        print(json.dumps({"article": article.id, **mention_dict(m)}, ensure_ascii=False))
+                else:
+                    print_mentions(article)
+    return 0
+
+
+def cmd_kb(args: argparse.Namespace) -> int:
+    from marsad.kb import search, stats
+
+    if args.kb_command == "stats":
+        result = stats()
+        if args.json:
+            print(json.dumps(result, ensure_ascii=False, indent=1))
+        else:
+            from marsad.console import print_kb_stats
+
+            print_kb_stats(result)
+        return 0
+    hits = search(" ".join(args.name), date=args.date)
+    if args.json:
+        print(json.dumps(hits, ensure_ascii=False, indent=1))
+    else:
+        from marsad.console import print_kb_hits
+
+        print_kb_hits(hits)
+    return 0 if hits else 1
+
+
+def cmd_evaluate(args: argparse.Namespace) -> int:
+    from marsad import evaluate as ev
+
+    logging.basicConfig(level=logging.ERROR)
+    gold = ev.gold_events(args.gold)
+    system = (
+        ev.system_events_from_output(args.system) if args.system else ev.system_events_from_run(args.gold)
+    )
+    scores = ev.score(gold, system, include_historical=args.include_historical)
+    if args.json:
+        print(json.dumps(scores.as_dict(), indent=1))
+    else:
+        print(ev.format_report(scores))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="marsad", description="Arabic news to PLOVER political event data.")
+    parser.add_argument("--version", action="version", version=f"marsad {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("extract", help="articles, actor mentions and events from files, directories or -")
+    p.add_argument(
+        "paths", nargs="+", help="text, HTML or JSONL files, directories, .gz files, or - for stdin"
+    )
+    p.add_argument(
+        "--format",
+        choices=["jsonl", "table", "plover"],
+        default="jsonl",
+        help="jsonl: one article per line (default); table: readable summary; plover: PLOVER JSON",
+    )
+    p.add_argument("--quiet", "-q", action="store_true", help="no progress bar or warnings (for scripts)")
+    p.set_defaults(func=cmd_extract)
+
+    p = sub.add_parser("actors", help="actor mentions with their knowledge-base resolution")
+    p.add_argument("paths", nargs="+", help="files, directories or - for stdin")
+    p.add_argument("--json", action="store_true", help="one JSON object per mention")
+    p.add_argument("--quiet", "-q", action="store_true", help="no warnings")
+    p.set_defaults(func=cmd_actors)
+
+    p = sub.add_parser("kb", help="search the knowledge base or count its entries")
+    kb = p.add_subparsers(dest="kb_command", required=True)
+    s = kb.add_parser("search", help="find people, states and organisations by Arabic or English name")
+    s.add_argument("name", nargs="+", help="a name, in Arabic or English")
+    s.add_argument("--date", help="resolve offices at this date (YYYY-MM-DD); default: today")
+    s.add_argument("--json", action="store_true")
+    s = kb.add_parser("stats", help="counts of KB entries by kind")
+    s.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_kb)
+
+    p = sub.add_parser("evaluate", help="precision/recall/F1 of events against a gold JSONL file")
+    p.add_argument("--gold", required=True, help="gold JSONL (see shared/eval/GUIDELINES.md)")
+    p.add_argument("--system", help="marsad extract output to score; default: run the extractor on the gold")
+    p.add_argument("--include-historical", action="store_true", help="also score historical events")
+    p.add_argument("--json", action="store_true", help="machine-readable scores")
+    p.set_defaults(func=cmd_evaluate)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.func(args))
+    except BrokenPipeError:
+        return 0
+    except (FileNotFoundError, PermissionError) as exc:
+        print(f"marsad: {exc}. Check the path and try again.", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,198 @@
+"""Scoring against gold annotations (``shared/eval/GUIDELINES.md``): strict, partial and type scores.
+
+- strict: same type, equal set of actor codes and equal set of recipient codes (a party's code is its
+  ``code``, else its ``sector``, else "UNK"); for CONSULT and COOPERATE the union of actors and
+  recipients is compared, since direction there is a convention;
+- partial: same type, overlapping actor codes, and overlapping recipient codes when both have any,
+  matched one-to-one;
+- types: the set of event types per article.
+Events marked ``historical`` are left out unless asked for. System output lines are grouped by
+``doc_id`` so that every article carved out of a document counts for that document.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+UNDIRECTED = frozenset({"CONSULT", "COOPERATE"})
+
+
+@dataclass(slots=True, frozen=True)
+class EventKey:
+    type: str
+    actors: frozenset[str]
+    recipients: frozenset[str]
+
+
+@dataclass(slots=True)
+class PRF:
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+
+    @property
+    def precision(self) -> float:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
+
+    @property
+    def recall(self) -> float:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+    def as_dict(self) -> dict[str, float | int]:
+        return {
+            "precision": round(self.precision, 4),
+            "recall": round(self.recall, 4),
+            "f1": round(self.f1, 4),
+            "tp": self.tp,
+            "fp": self.fp,
+            "fn": self.fn,
+        }
+
+
+@dataclass(slots=True)
+class Scores:
+    strict: PRF = field(default_factory=PRF)
+    partial: PRF = field(default_factory=PRF)
+    types: PRF = field(default_factory=PRF)
+    per_type: dict[str, PRF] = field(default_factory=lambda: defaultdict(PRF))
+    documents: int = 0
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "documents": self.documents,
+            "strict": self.strict.as_dict(),
+            "partial": self.partial.as_dict(),
+            "types": self.types.as_dict(),
+            "per_type": {t: prf.as_dict() for t, prf in sorted(self.per_type.items())},
+        }
+
+
+def _code(party: dict[str, Any]) -> str:
+    return party.get("code") or party.get("sector") or "UNK"
+
+
+def event_key(event: dict[str, Any]) -> EventKey:
+    actors = frozenset(_code(p) for p in event.get("actors") or [])
+    recipients = frozenset(_code(p) for p in event.get("recipients") or [])
+    if event["type"] in UNDIRECTED:
+        return EventKey(event["type"], actors | recipients, frozenset())
+    return EventKey(event["type"], actors, recipients)
+
+
+def _keep(events: Iterable[dict[str, Any]], include_historical: bool) -> list[EventKey]:
+    return [event_key(e) for e in events if include_historical or not e.get("historical")]
+
+
+def _strict(gold: list[EventKey], system: list[EventKey], scores: Scores) -> None:
+    remaining = Counter(gold)
+    for key in system:
+        if remaining[key] > 0:
+            remaining[key] -= 1
+            scores.strict.tp += 1
+            scores.per_type[key.type].tp += 1
+        else:
+            scores.strict.fp += 1
+            scores.per_type[key.type].fp += 1
+    for key, n in remaining.items():
+        scores.strict.fn += n
+        scores.per_type[key.type].fn += n
+
+
+def _partial_match(g: EventKey, s: EventKey) -> bool:
+    if g.type != s.type or not (g.actors & s.actors):
+        return False
+    return not (g.recipients and s.recipients) or bool(g.recipients & s.recipients)
+
+
+def _partial(gold: list[EventKey], system: list[EventKey], scores: Scores) -> None:
+    unmatched = list(gold)
+    for s in system:
+        hit = next((g for g in unmatched if _partial_match(g, s)), None)
+        if hit is None:
+            scores.partial.fp += 1
+        else:
+            unmatched.remove(hit)
+            scores.partial.tp += 1
+    scores.partial.fn += len(unmatched)
+
+
+def _types(gold: list[EventKey], system: list[EventKey], scores: Scores) -> None:
+    g, s = {k.type for k in gold}, {k.type for k in system}
+    scores.types.tp += len(g & s)
+    scores.types.fp += len(s - g)
+    scores.types.fn += len(g - s)
+
+
+def score(
+    gold_docs: dict[str, list[dict[str, Any]]],
+    system_docs: dict[str, list[dict[str, Any]]],
+    include_historical: bool = False,
+) -> Scores:
+    """Score system events against gold events, both keyed by document id."""
+    scores = Scores()
+    for doc_id, gold_events in gold_docs.items():
+        gold = _keep(gold_events, include_historical)
+        system = _keep(system_docs.get(doc_id, []), include_historical)
+        _strict(gold, system, scores)
+        _partial(gold, system, scores)
+        _types(gold, system, scores)
+        scores.documents += 1
+    return scores
+
+
+def read_jsonl(path: str | Path) -> Iterator[dict[str, Any]]:
+    with open(path, encoding="utf-8") as fh:
+        for line in fh:
+            if line.strip():
+                yield json.loads(line)
+
+
+def gold_events(path: str | Path) -> dict[str, list[dict[str, Any]]]:
+    return {row["id"]: row.get("events") or [] for row in read_jsonl(path)}
+
+
+def system_events_from_output(path: str | Path) -> dict[str, list[dict[str, Any]]]:
+    """Group the events of ``marsad extract`` output lines by ``doc_id``."""
+    grouped: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for row in read_jsonl(path):
+        grouped[row["doc_id"]].extend(row.get("events") or [])
+    return grouped
+
+
+def system_events_from_run(path: str | Path) -> dict[str, list[dict[str, Any]]]:
+    """Run the extractor over the gold file's articles and group the events by document."""
+    from marsad.pipeline import Stats, run
+    from marsad.readers.errors import ErrorLog
+    from marsad.serialize import event_dict
+
+    grouped: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for doc, articles in run([path], ErrorLog(), Stats()):
+        for article in articles:
+            grouped[doc.id].extend(event_dict(e) for e in article.events)
+    return grouped
+
+
+def format_report(scores: Scores) -> str:
+    lines = [f"documents: {scores.documents}", f"{'':10} {'P':>6} {'R':>6} {'F1':>6}   tp   fp   fn"]
+    for name, prf in (("strict", scores.strict), ("partial", scores.partial), ("types", scores.types)):
+        lines.append(
+            f"{name:10} {prf.precision:6.3f} {prf.recall:6.3f} {prf.f1:6.3f} "
+            f"{prf.tp:4d} {prf.fp:4d} {prf.fn:4d}"
+        )
+    lines.append("")
+    lines.append(f"{'type (strict)':14} {'P':>6} {'R':>6} {'F1':>6}   tp   fp   fn")
+    for t, prf in sorted(scores.per_type.items()):
+        lines.append(
+            f"{t:14} {prf.precision:6.3f} {prf.recall:6.3f} {prf.f1:6.3f} {prf.tp:4d} {prf.fp:4d} {prf.fn:4d}"
+        )
+    return "\n".join(lines)

@@ -1,0 +1,356 @@
+"""The rule-based PLOVER coder: sentences, triggers and linked mentions in, events out.
+
+Per sentence, the cascade is:
+
+1. find triggers (compiled lexicon) and markers (negation, future, hypothetical, reported speech,
+   initiator) in the normalised sentence;
+2. drop triggers under negation or in a hypothetical clause (conditional threats stay THREATEN);
+   a future or intended CONSULT becomes AGREE, as the guidelines say;
+3. assign parties with frames: a reversed frame ("تلقى اتصالا من X": X acts); the speaker of reported
+   speech ("وأكد X أن ..."); verb-subject order (the first bare mention after a verb); subject-verb order
+   and nominal headlines (the nearest bare mention before the trigger); a null subject continues the
+   previous actor of the article. Recipients are mentions after the trigger introduced by one of the
+   trigger's prepositions, or its direct object. "X و Y" gives compound actors; group words
+   ("الزعيمان") stand for the parties they refer to;
+4. keep one event per (type, actor codes, recipient codes) per article, with every evidence span.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from marsad.events import ontology
+from marsad.events.context import contexts_for, location_for
+from marsad.events.lexicon import Marker, Trigger, markers, triggers
+from marsad.records import Article, Event, Evidence, Mention, Party, Span
+from marsad.text.dates import find_dates
+from marsad.text.normalize import NormText, normalize
+from marsad.text.phrases import Hit
+from marsad.text.sentences import split_sentences
+
+RECIPIENT_PREPS = frozenset({"مع", "الي", "علي", "ضد", "ل", "ب", "بين", "تجاه", "عن", "لدي", "من"})
+ACTOR_WINDOW = 60  # characters after a verb within which its subject is looked for (VSO order)
+NEGATION_WINDOW = 12  # characters before a trigger in which a negation particle negates it
+HISTORICAL_DAYS = 30
+PARTY_KINDS = frozenset(
+    {
+        "person",
+        "role",
+        "state",
+        "capital",
+        "seat",
+        "org",
+        "institution",
+        "generic",
+        "demonym",
+        "place",
+        "counterpart",
+    }
+)
+
+
+@dataclass(slots=True)
+class _Unit:
+    """A sentence of the article with what the coder needs to know about it."""
+
+    text: str
+    start: int  # document offset
+    norm: NormText
+    is_title: bool
+
+
+@dataclass(slots=True)
+class _Cand:
+    """A party candidate inside a sentence: sentence-relative span plus the preposition before it."""
+
+    start: int
+    end: int
+    prep: str
+    parties: list[Party]
+    mention: Mention
+
+
+@dataclass(slots=True)
+class _State:
+    last_actors: list[Party] = field(default_factory=list)
+    events: dict[tuple[str, frozenset[str], frozenset[str]], Event] = field(default_factory=dict)
+
+
+def party_key(party: Party) -> str:
+    return party.code or party.sector or "UNK"
+
+
+def _units(article: Article) -> list[_Unit]:
+    units: list[_Unit] = []
+    if article.title and article.title_span is not None:
+        units.append(_Unit(article.title, article.title_span.start, normalize(article.title), True))
+    for span in split_sentences(article.text):
+        text = article.text[span.start : span.end]
+        units.append(_Unit(text, article.to_doc(span.start), normalize(text), False))
+    return units
+
+
+def _party(m: Mention) -> Party:
+    return Party(code=m.code, sector=m.sector, name=m.name, kb_id=m.kb_id, text=m.text, span=m.span)
+
+
+def _expand(m: Mention, mentions: list[Mention]) -> list[Party]:
+    if m.kind == "group" and m.refers_to:
+        return [_party(mentions[i]) for i in m.refers_to if mentions[i].code or mentions[i].sector]
+    if m.kind in PARTY_KINDS and (m.code or m.sector):
+        return [_party(m)]
+    return []
+
+
+def _prep_before(text: str, start: int) -> str:
+    """The preposition governing a mention: an attached clitic (ب ل) or the word just before it."""
+    word_start = start
+    while word_start > 0 and text[word_start - 1].isalpha():
+        word_start -= 1
+    clitic = normalize(text[word_start:start]).text.lstrip("وف")
+    if clitic:
+        return clitic[:1]
+    before = normalize(text[max(0, start - 12) : start]).text.split()
+    return before[-1].lstrip("وف") if before else ""
+
+
+def _candidates(unit: _Unit, mentions: list[Mention]) -> list[_Cand]:
+    end = unit.start + len(unit.text)
+    out: list[_Cand] = []
+    for m in mentions:
+        if unit.start <= m.span.start < end:
+            parties = _expand(m, mentions)
+            if parties:
+                rel = m.span.start - unit.start
+                out.append(_Cand(rel, m.span.end - unit.start, _prep_before(unit.text, rel), parties, m))
+    return out
+
+
+def _marks_before(marks: list[Hit[Marker]], pos: int, window: int, kinds: set[str]) -> bool:
+    return any(h.end <= pos and pos - h.end <= window and h.payloads[0].kind in kinds for h in marks)
+
+
+def _is_negated(unit: _Unit, hit: Hit[Trigger], marks: list[Hit[Marker]]) -> bool:
+    return _marks_before(marks, hit.start, NEGATION_WINDOW, {"negation"})
+
+
+def _is_hypothetical(marks: list[Hit[Marker]], pos: int) -> bool:
+    return any(h.end <= pos and h.payloads[0].kind in ("hypothetical", "conditional") for h in marks)
+
+
+def _is_future(unit: _Unit, hit: Hit[Trigger], marks: list[Hit[Marker]]) -> bool:
+    if hit.prefix.endswith("س") and hit.payloads[0].pos == "verb":
+        return True
+    return _marks_before(marks, hit.start, 25, {"future", "intent"})
+
+
+def _speaker(unit: _Unit, marks: list[Hit[Marker]], cands: list[_Cand], pos: int) -> _Cand | None:
+    """The subject of the last reporting verb before ``pos`` ("وأكد الرئيس ... أن")."""
+    speech = [h for h in marks if h.end <= pos and h.payloads[0].kind in ("speech", "reported_speech")]
+    if not speech:
+        return None
+    s_end = unit.norm.to_orig(speech[-1].end)
+    after = [c for c in cands if s_end <= c.start < pos and c.start - s_end <= ACTOR_WINDOW]
+    bare = [c for c in after if c.prep not in RECIPIENT_PREPS]
+    if bare:
+        return bare[0]
+    before = [c for c in cands if c.end <= s_end and c.prep not in RECIPIENT_PREPS]
+    return before[-1] if before else None
+
+
+def _assign(
+    unit: _Unit, hit: Hit[Trigger], trig: Trigger, cands: list[_Cand], marks: list[Hit[Marker]], state: _State
+) -> tuple[list[Party], list[Party], Party | None]:
+    t_start, t_end = unit.norm.span_to_orig(hit.start, hit.end + len(hit.suffix))
+    before = [c for c in cands if c.end <= t_start]
+    after = [c for c in cands if c.start >= t_end]
+    actor_cand: _Cand | None = None
+    initiator: Party | None = None
+    if trig.direction == "reverse":
+        actor_cand = next((c for c in after if c.prep in (trig.actor_preps or ("من",))), None)
+        recip = [c for c in before if c.prep not in RECIPIENT_PREPS][-1:] or [
+            c for c in after if c is not actor_cand and c.prep not in RECIPIENT_PREPS
+        ][:1]
+        actors = _compound(cands, actor_cand, unit.text) if actor_cand else []
+        return actors, [p for c in recip for p in c.parties], (actors[0] if actors else None)
+    init = _initiator(unit, marks, cands)
+    if init is not None:
+        actor_cand, initiator = init, init.parties[0]
+    if actor_cand is None:
+        actor_cand = _speaker(unit, marks, cands, t_start)
+    if actor_cand is None and trig.pos == "verb":
+        actor_cand = next(
+            (c for c in after if c.prep not in RECIPIENT_PREPS and c.start - t_end <= ACTOR_WINDOW), None
+        )
+    if actor_cand is None:
+        bare = [c for c in before if c.prep not in RECIPIENT_PREPS]
+        actor_cand = _head_of_compound(cands, bare[-1], unit.text) if bare else None
+    actors = _compound(cands, actor_cand, unit.text) if actor_cand else list(state.last_actors)
+    used = {id(actor_cand)} if actor_cand else set()
+    recipients = _recipients(after, trig, actor_cand, used, unit.text, cands)
+    actor_keys = {party_key(p) for p in actors}
+    recipients = [p for p in recipients if party_key(p) not in actor_keys]
+    return actors, recipients, initiator
+
+
+def _joined_by_and(text: str, left: _Cand, right: _Cand) -> bool:
+    gap = text[left.end : right.start].strip(" ,،")
+    return gap == "و" or (gap == "" and text[right.start : right.start + 1] == "و")
+
+
+def _compound(cands: list[_Cand], first: _Cand, text: str) -> list[Party]:
+    """``first`` plus mentions joined to it by "و" ("بوتين وبزشكيان", "الرئيس والملك")."""
+    parties = list(first.parties)
+    prev = first
+    for nxt in cands[cands.index(first) + 1 :]:
+        if not _joined_by_and(text, prev, nxt):
+            break
+        parties += nxt.parties
+        prev = nxt
+    return parties
+
+
+def _head_of_compound(cands: list[_Cand], last: _Cand, text: str) -> _Cand:
+    """Walk back over "X و Y" so that a compound subject before the verb is taken whole."""
+    head = last
+    for prev in reversed(cands[: cands.index(last)]):
+        if not _joined_by_and(text, prev, head):
+            break
+        head = prev
+    return head
+
+
+def _recipients(
+    after: list[_Cand], trig: Trigger, actor: _Cand | None, used: set[int], text: str, cands: list[_Cand]
+) -> list[Party]:
+    preps = set(trig.recipient_preps) | RECIPIENT_PREPS
+    start_from = actor.end if actor is not None and actor in after else -1
+    for c in after:
+        if id(c) in used or c.start < start_from:
+            continue
+        if c.prep in preps or (trig.pos == "verb" and not c.prep) or trig.pos != "verb":
+            return _compound(cands, c, text)
+    return []
+
+
+def _initiator(unit: _Unit, marks: list[Hit[Marker]], cands: list[_Cand]) -> _Cand | None:
+    for h in marks:
+        if h.payloads[0].kind == "initiator":
+            pos = unit.norm.to_orig(h.end)
+            nxt = next((c for c in cands if c.start >= pos and c.start - pos <= 20), None)
+            if nxt is not None:
+                return nxt
+    return None
+
+
+def _event_date(unit: _Unit, published: dt.date | None) -> tuple[str | None, str | None, bool]:
+    matches = find_dates(unit.text, reference=published)
+    if matches:
+        m = matches[0]
+        historical = published is not None and (published - m.value).days > HISTORICAL_DAYS
+        if m.precision != "day" and published is not None:
+            historical = (
+                historical and m.value.year * 12 + m.value.month < published.year * 12 + published.month - 1
+            )
+        return m.iso(), m.precision, historical
+    if published is not None:
+        return published.isoformat(), "day", False
+    return None, None, False
+
+
+def code(article: Article, mentions: list[Mention] | None = None) -> list[Event]:
+    """Code every event of ``article`` (uses ``article.mentions`` unless ``mentions`` is given)."""
+    mentions = article.mentions if mentions is None else mentions
+    published = _published(article)
+    state = _State()
+    for unit in _units(article):
+        _code_unit(article, unit, mentions, published, state)
+    events = list(state.events.values())
+    for n, event in enumerate(events):
+        event.id = f"{article.id}/e{n}"
+    return events
+
+
+def _published(article: Article) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(article.published[:10]) if article.published else None
+    except ValueError:
+        return None
+
+
+def _code_unit(
+    article: Article, unit: _Unit, mentions: list[Mention], published: dt.date | None, state: _State
+) -> None:
+    hits = triggers().find(unit.norm.text)
+    if not hits:
+        return
+    marks = markers().find(unit.norm.text)
+    cands = _candidates(unit, mentions)
+    for hit in hits:
+        trig = max(hit.payloads, key=lambda t: t.weight)
+        if _is_negated(unit, hit, marks):
+            continue
+        if trig.type != "THREATEN" and _is_hypothetical(marks, hit.start):
+            continue
+        etype = "AGREE" if trig.type == "CONSULT" and _is_future(unit, hit, marks) else trig.type
+        actors, recipients, initiator = _assign(unit, hit, trig, cands, marks, state)
+        if not actors:
+            continue
+        state.last_actors = actors
+        _add_event(state, unit, hit, etype, trig, actors, recipients, initiator, published)
+
+
+def _add_event(
+    state: _State,
+    unit: _Unit,
+    hit: Hit[Trigger],
+    etype: str,
+    trig: Trigger,
+    actors: list[Party],
+    recipients: list[Party],
+    initiator: Party | None,
+    published: dt.date | None,
+) -> None:
+    key = (etype, frozenset(map(party_key, actors)), frozenset(map(party_key, recipients)))
+    evidence = Evidence(unit.text, unit.start, unit.start + len(unit.text))
+    if key in state.events:
+        if all(e.start != evidence.start for e in state.events[key].evidence):
+            state.events[key].evidence.append(evidence)
+        return
+    mode = trig.mode if etype == trig.type and ontology.is_valid(etype, trig.mode) else None
+    cameo = ontology.cameo(etype, mode)
+    date, precision, historical = _event_date(unit, published)
+    state.events[key] = Event(
+        id="",
+        type=etype,
+        mode=mode,
+        context=contexts_for(unit.norm.text),
+        cameo=cameo,
+        goldstein=ontology.goldstein(cameo),
+        quad=ontology.quad(etype),
+        actors=_dedup(actors),
+        recipients=_dedup(recipients),
+        initiator=initiator,
+        attribution=None,
+        date=date,
+        date_precision=precision,
+        historical=historical,
+        location=location_for(unit.text),
+        evidence=[evidence],
+        confidence=round(trig.weight * (0.9 if not unit.is_title else 0.8), 3),
+    )
+
+
+def _dedup(parties: list[Party]) -> list[Party]:
+    seen: set[tuple[str | None, str | None, str | None]] = set()
+    out = []
+    for p in parties:
+        k = (p.code, p.sector, p.kb_id)
+        if k not in seen:
+            seen.add(k)
+            out.append(p)
+    return out
+
+
+__all__ = ["Span", "code", "party_key"]

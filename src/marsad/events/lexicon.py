@@ -1,0 +1,100 @@
+"""Trigger, marker and context lexicons compiled once into phrase automata.
+
+The YAML files in ``data/`` are the product an analyst reviews (``triggers.yaml``: Arabic forms per
+PLOVER type and mode; ``markers.yaml``: negation, future, hypothetical, reported speech, initiator and
+location words; ``contexts.yaml``: keywords per PLOVER context). This module only compiles them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import yaml
+
+from marsad.events import ontology
+from marsad.text.normalize import normalize_text
+from marsad.text.phrases import PhraseMatcher
+
+
+@dataclass(slots=True, frozen=True)
+class Trigger:
+    type: str
+    mode: str | None
+    lemma: str
+    pos: str  # verb | noun | idiom
+    direction: str  # normal | reverse
+    recipient_preps: tuple[str, ...]
+    actor_preps: tuple[str, ...]
+    weight: float
+
+
+@dataclass(slots=True, frozen=True)
+class Marker:
+    kind: str  # negation | future | hypothetical | speech | attribution | initiator | location ...
+    form: str
+
+
+def _data(name: str) -> Any:
+    path = resources.files("marsad.events").joinpath("data", name)
+    return yaml.safe_load(path.read_text("utf-8")) if path.is_file() else {}
+
+
+def _norm_tuple(values: Any) -> tuple[str, ...]:
+    return tuple(normalize_text(str(v)) for v in values or [])
+
+
+@cache
+def triggers() -> PhraseMatcher[Trigger]:
+    matcher: PhraseMatcher[Trigger] = PhraseMatcher(allow_suffix=True)
+    for type_name, entries in (_data("triggers.yaml") or {}).items():
+        if type_name not in ontology.TYPES:
+            continue
+        for raw in entries or []:
+            trig = Trigger(
+                type=type_name,
+                mode=raw.get("mode"),
+                lemma=str(raw.get("lemma", "")),
+                pos=str(raw.get("pos", "verb")),
+                direction=str(raw.get("direction", "normal")),
+                recipient_preps=_norm_tuple(raw.get("recipient_preps")),
+                actor_preps=_norm_tuple(raw.get("actor_preps")),
+                weight=float(raw.get("weight", 1.0)),
+            )
+            for form in raw.get("forms") or [raw.get("lemma")]:
+                if form:
+                    matcher.add(str(form), trig)
+    return matcher.compile()
+
+
+def _flatten(node: Any, kind: str) -> list[Marker]:
+    """Markers may be a list of forms or nested groups of lists; the top key is the kind."""
+    if isinstance(node, str):
+        return [Marker(kind, node)]
+    if isinstance(node, dict):
+        if "forms" in node:
+            return _flatten(node["forms"], kind)
+        return [m for value in node.values() for m in _flatten(value, kind)]
+    if isinstance(node, list):
+        return [m for value in node for m in _flatten(value, kind)]
+    return []
+
+
+@cache
+def markers() -> PhraseMatcher[Marker]:
+    matcher: PhraseMatcher[Marker] = PhraseMatcher(allow_suffix=True)
+    for kind, node in (_data("markers.yaml") or {}).items():
+        for marker in _flatten(node, str(kind)):
+            matcher.add(marker.form, marker)
+    return matcher.compile()
+
+
+@cache
+def contexts() -> PhraseMatcher[str]:
+    matcher: PhraseMatcher[str] = PhraseMatcher(allow_suffix=True)
+    for context, node in (_data("contexts.yaml") or {}).items():
+        for marker in _flatten(node, str(context)):
+            matcher.add(marker.form, str(context))
+    return matcher.compile()

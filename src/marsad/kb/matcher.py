@@ -1,0 +1,109 @@
+"""The KB compiled into one phrase automaton: every name, role, demonym, institution and generic actor.
+
+Each surface form maps to the ``Entry`` records it can stand for (a form may be ambiguous: "عبد الله"
+names several people); the linker composes and resolves them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+
+from marsad.kb.model import KBData, load_kb
+from marsad.text.normalize import normalize_text
+from marsad.text.phrases import PhraseMatcher
+
+# Derived demonym forms: nisba + (fem, dual, plural) endings, with and without the article.
+DEMONYM_ENDINGS = ("", "ه", "ين", "ون", "ان", "تين", "تان", "ات")
+
+
+@dataclass(slots=True, frozen=True)
+class Entry:
+    """What a surface form stands for."""
+
+    kind: str  # state | demonym | capital | seat | place | org | institution | role | person | generic | group | counterpart
+    ref: str  # code, org id, role id, person id, generic id ...
+    code: str | None = None
+    sector: str | None = None
+    name: str | None = None
+    form: str = "name"  # name | adj | gen | plural | short | surname
+
+
+Compiled = PhraseMatcher[Entry]
+
+
+def demonym_forms(base: str) -> list[str]:
+    """All inflections of a nisba adjective (روسي -> روسيه, الروسيين ...), normalised."""
+    base = normalize_text(base)
+    forms = [base + ending for ending in DEMONYM_ENDINGS]
+    return forms + ["ال" + f for f in forms]
+
+
+def _add_countries(b: Compiled, kb: KBData) -> None:
+    for c in kb.countries:
+        code, name = c["code"], c.get("name")
+        for form in c.get("ar") or []:
+            b.add(form, Entry("state", code, code, "GOV", name))
+        for dem in c.get("demonym") or []:
+            for form in demonym_forms(dem):
+                b.add(form, Entry("demonym", code, code, None, name))
+        for form in c.get("plural") or []:
+            b.add(form, Entry("demonym", code, code, None, name, form="plural"))
+        for form in c.get("capital") or []:
+            b.add(form, Entry("capital", code, code, "GOV", name))
+        for seat in c.get("seats") or []:
+            form, sector = (
+                (seat["name"], seat.get("sector", "GOV")) if isinstance(seat, dict) else (seat, "GOV")
+            )
+            b.add(form, Entry("seat", code, code, sector, name))
+        for form in c.get("places") or []:
+            b.add(form, Entry("place", code, code, None, name))
+
+
+def _add_orgs(b: Compiled, kb: KBData) -> None:
+    for o in kb.organizations:
+        entry = Entry("org", str(o["id"]), o.get("code"), o.get("sector"), o.get("name"))
+        for form in (o.get("ar") or []) + (o.get("abbr_ar") or []):
+            b.add(form, entry)
+    for inst in kb.institutions:
+        for form in inst.get("ar") or []:
+            b.add(form, Entry("institution", str(inst["id"]), None, inst.get("sector"), form="adj"))
+        for form in inst.get("genitive") or []:
+            b.add(form, Entry("institution", str(inst["id"]), None, inst.get("sector"), form="gen"))
+
+
+def _add_roles(b: Compiled, kb: KBData) -> None:
+    for r in kb.roles:
+        fixed = (r.get("fixed") or {}).get("country")
+        for form in (r.get("ar") or []) + (r.get("adj") or []):
+            b.add(form, Entry("role", r["role"], fixed, r.get("sector", "GOV"), form="adj"))
+        for form in r.get("gen") or []:
+            b.add(form, Entry("role", r["role"], fixed, r.get("sector", "GOV"), form="gen"))
+
+
+def _add_generic(b: Compiled, kb: KBData) -> None:
+    for g in kb.generic:
+        kind = "group" if g.get("group") else "counterpart" if g.get("counterpart") else "generic"
+        code = g.get("code")
+        for form in g.get("ar") or []:
+            b.add(form, Entry(kind, str(g["id"]), code, g.get("sector"), form="adj"))
+
+
+def _add_people(b: Compiled, kb: KBData) -> None:
+    for p in kb.people:
+        for form in p.ar:
+            b.add(form, Entry("person", p.id, name=p.name, form="name"))
+        for form in p.short:
+            b.add(form, Entry("person", p.id, name=p.name, form="short"))
+        for form in p.surname:
+            b.add(form, Entry("person", p.id, name=p.name, form="surname"))
+
+
+@cache
+def compiled() -> Compiled:
+    """The KB automaton, built once per process."""
+    kb = load_kb()
+    builder: Compiled = PhraseMatcher()
+    for add in (_add_countries, _add_orgs, _add_roles, _add_generic, _add_people):
+        add(builder, kb)
+    return builder.compile()

@@ -1,0 +1,325 @@
+"""Actor linking: from an article's text to KB-resolved mentions, time-aware.
+
+The cascade, in order:
+
+1. the compiled KB automaton finds every surface form (``marsad.kb.matcher``);
+2. adjacent hits are composed into phrases: role + demonym ("الرئيس الروسي"), role + country genitive
+   ("رئيس وزراء العراق"), role + person ("الرئيس الروسي فلاديمير بوتين"), institution or generic actor
+   + demonym ("وزارة الخارجية الروسية", "الجيش السوري"), counterpart + demonym ("نظيره الإيراني");
+3. each phrase is resolved at the article's date: a role to the person holding that office then, a person
+   to the office held then (a former official becomes ELI), a surname to a person already named in full
+   in the article, a bare title to the most recent compatible person, "نظيره الإيراني" to the holder of
+   the same office in that country, and group words ("الزعيمان", "البلدين") to the two parties just named.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from functools import cache
+
+from marsad.kb.matcher import Compiled, Entry, compiled
+from marsad.kb.model import Office, Person, load_kb, parse_day
+from marsad.records import Article, Mention, Span
+from marsad.text.normalize import NormText, normalize
+from marsad.text.phrases import Hit
+
+KIND_PRIORITY = (
+    "person",
+    "org",
+    "role",
+    "counterpart",
+    "institution",
+    "state",
+    "seat",
+    "capital",
+    "group",
+    "generic",
+    "place",
+    "demonym",
+)
+PARTY_KINDS = frozenset({"person", "org", "role", "state", "seat", "capital", "institution", "counterpart"})
+CONFIDENCE = {"name": 0.95, "short": 0.85, "surname": 0.8, "role": 0.8, "entity": 0.9, "demonym": 0.6}
+GAP_CHARS = frozenset(" \t")
+MAX_PERSON_GAP = 3  # characters allowed between a role phrase and the name it introduces (", " etc.)
+
+
+@dataclass(slots=True)
+class _Phrase:
+    """A composed span of hits, before resolution."""
+
+    start: int
+    end: int
+    head: Entry
+    country: str | None = None
+    person_entries: tuple[Entry, ...] = ()
+    role: Entry | None = None
+
+
+@dataclass(slots=True)
+class _KBIndex:
+    people: dict[str, Person]
+    holders: dict[tuple[str, str], list[tuple[Office, Person]]]
+
+
+@cache
+def _index() -> _KBIndex:
+    kb = load_kb()
+    holders: dict[tuple[str, str], list[tuple[Office, Person]]] = {}
+    for person in kb.people:
+        for office in person.offices:
+            if office.country:
+                holders.setdefault((office.role, office.country), []).append((office, person))
+    return _KBIndex({p.id: p for p in kb.people}, holders)
+
+
+def holder(role: str, country: str, day: dt.date | None) -> tuple[Person, Office] | None:
+    """Who held ``role`` in ``country`` on ``day`` (the current holder when the day is unknown)."""
+    for office, person in _index().holders.get((role, country), []):
+        if (day is None and office.end is None) or (day is not None and office.active(day)):
+            return person, office
+    return None
+
+
+def _entry(hit: Hit[Entry], *kinds: str) -> Entry | None:
+    return next((e for e in hit.payloads if e.kind in kinds), None)
+
+
+def _primary(hit: Hit[Entry]) -> Entry:
+    return min(hit.payloads, key=lambda e: KIND_PRIORITY.index(e.kind))
+
+
+def _adjacent(text: str, left: int, right: int, limit: int = 1) -> bool:
+    gap = text[left:right]
+    return len(gap) <= limit and all(c in GAP_CHARS or c == "," for c in gap)
+
+
+def _compose(hits: list[Hit[Entry]], text: str) -> list[_Phrase]:
+    phrases: list[_Phrase] = []
+    i = 0
+    while i < len(hits):
+        phrase, i = _compose_one(hits, i, text)
+        phrases.append(phrase)
+    return phrases
+
+
+def _country_after(
+    hits: list[Hit[Entry]], j: int, text: str, end: int, form: str
+) -> tuple[str | None, int, int]:
+    """A demonym (for adjective forms) or a state/org name (genitive forms) right after ``end``."""
+    if j >= len(hits) or not _adjacent(text, end, hits[j].start):
+        return None, j, end
+    kinds = ("demonym",) if form == "adj" else ("state", "org", "capital")
+    entry = _entry(hits[j], *kinds)
+    if entry is None and form == "adj":
+        entry = _entry(hits[j], "state") if text[hits[j].start] == "ل" else None
+    return (entry.code, j + 1, hits[j].end) if entry and entry.code else (None, j, end)
+
+
+def _compose_one(hits: list[Hit[Entry]], i: int, text: str) -> tuple[_Phrase, int]:
+    hit = hits[i]
+    head = _primary(hit)
+    if head.kind == "person":
+        return _Phrase(hit.start, hit.end, head, person_entries=_people(hit)), i + 1
+    if head.kind not in ("role", "institution", "generic", "counterpart"):
+        return _Phrase(hit.start, hit.end, head, country=head.code), i + 1
+    country, j, end = _country_after(hits, i + 1, text, hit.end, head.form)
+    if country is None and head.kind == "role" and head.code:
+        country = head.code  # fixed roles: خادم الحرمين الشريفين, المرشد الأعلى
+    phrase = _Phrase(hit.start, end, head, country=country)
+    if head.kind in ("role", "counterpart"):
+        phrase.role = head if head.kind == "role" else None
+        # A second role after a counterpart word: "نظيره الرئيس الإيراني".
+        if head.kind == "counterpart" and j < len(hits) and _adjacent(text, end, hits[j].start):
+            nxt = _entry(hits[j], "role")
+            if nxt:
+                phrase.role = nxt
+                country2, j, end = _country_after(hits, j + 1, text, hits[j].end, nxt.form)
+                phrase.country = country2 or phrase.country
+                phrase.end = end
+        if (
+            j < len(hits)
+            and _entry(hits[j], "person")
+            and _adjacent(text, end, hits[j].start, MAX_PERSON_GAP)
+        ):
+            phrase.person_entries = _people(hits[j])
+            phrase.end = hits[j].end
+            j += 1
+    return phrase, j
+
+
+def _people(hit: Hit[Entry]) -> tuple[Entry, ...]:
+    return tuple(e for e in hit.payloads if e.kind == "person")
+
+
+class _ArticleLinker:
+    """Resolution state for one article: who has been named so far."""
+
+    def __init__(self, article: Article, index: _KBIndex) -> None:
+        self.day = _article_day(article)
+        self.index = index
+        self.mentions: list[Mention] = []
+        self.full_named: set[str] = set()
+
+    def resolve(self, phrase: _Phrase, span: Span, surface: str) -> Mention | None:
+        head = phrase.head
+        m = Mention(span=span, text=surface, kind=head.kind, code=phrase.country, sector=head.sector)
+        if phrase.person_entries:
+            return self._person(m, phrase)
+        if head.kind in ("role", "counterpart"):
+            return self._role(m, phrase)
+        if head.kind == "group":
+            m.refers_to = self._last_parties(2)
+            m.confidence = 0.7
+            return m
+        if head.kind == "org":
+            m.kb_id, m.name = f"org:{head.ref}", head.name
+        elif head.kind in ("state", "capital", "seat", "place", "demonym"):
+            m.kb_id, m.name = f"country:{head.code}", head.name
+        elif head.kind in ("institution", "generic"):
+            m.kb_id = f"{head.kind}:{head.ref}"
+            m.code = phrase.country or head.code
+        m.confidence = CONFIDENCE["demonym" if head.kind == "demonym" else "entity"]
+        return m
+
+    def _person(self, m: Mention, phrase: _Phrase) -> Mention | None:
+        entry = self._choose_person(phrase)
+        if entry is None:
+            return None
+        person = self.index.people[entry.ref]
+        if entry.form == "name" or phrase.role is not None:
+            self.full_named.add(person.id)
+        self._describe(m, person)
+        m.kind = "person"
+        m.confidence = CONFIDENCE.get(entry.form, 0.8)
+        return m
+
+    def _choose_person(self, phrase: _Phrase) -> Entry | None:
+        candidates = [e for e in phrase.person_entries if e.form != "surname" or e.ref in self.full_named]
+        if not candidates:
+            return None
+        return max(candidates, key=lambda e: self._person_score(e, phrase))
+
+    def _person_score(self, entry: Entry, phrase: _Phrase) -> tuple[int, int, int, int]:
+        person = self.index.people[entry.ref]
+        office = person.office_at(self.day)
+        role_fit = int(phrase.role is not None and office is not None and office.role == phrase.role.ref)
+        country_fit = int(office is not None and office.country == phrase.country)
+        return (
+            int(entry.ref in self.full_named),
+            role_fit + country_fit,
+            int(office is not None),
+            int(entry.form == "name"),
+        )
+
+    def _describe(self, m: Mention, person: Person) -> None:
+        m.kb_id, m.name = f"person:{person.id}", person.name
+        office = person.office_at(self.day)
+        if office is not None:
+            m.code, m.sector, m.role = office.country, office.sector, office.role
+            return
+        past = person.last_office_before(self.day) if self.day else None
+        if past is not None:
+            m.code, m.sector, m.role = past.country, "ELI", past.role
+            return
+        future = person.first_office_after(self.day) if self.day else None
+        if future is not None:
+            m.code, m.sector = future.country, future.sector
+
+    def _role(self, m: Mention, phrase: _Phrase) -> Mention:
+        role = phrase.role
+        m.kind = "role"
+        m.confidence = CONFIDENCE["role"]
+        if phrase.head.kind == "counterpart" and phrase.country is None:
+            m.kind = "counterpart"
+            return m
+        role_id = role.ref if role else self._last_role()
+        if role_id is None:
+            return m
+        m.role = role_id
+        m.sector = role.sector if role else "GOV"
+        if phrase.country:
+            found = holder(role_id, phrase.country, self.day)
+            if found:
+                person, _ = found
+                m.kb_id, m.name = f"person:{person.id}", person.name
+                self.full_named.add(person.id)
+            return m
+        prior = self._last_with_role(role_id)
+        if prior is not None:
+            m.kb_id, m.name, m.code, m.sector = prior.kb_id, prior.name, prior.code, prior.sector
+            m.refers_to = [self.mentions.index(prior)]
+        return m
+
+    def _last_role(self) -> str | None:
+        """For a counterpart word with a country: the role of the most recent person named."""
+        for prior in reversed(self.mentions):
+            if prior.role and prior.kind in ("person", "role"):
+                return prior.role
+        return None
+
+    def _last_with_role(self, role: str) -> Mention | None:
+        for prior in reversed(self.mentions):
+            if prior.role == role and prior.code:
+                return prior
+        return None
+
+    def _last_parties(self, n: int) -> list[int]:
+        picked: list[int] = []
+        codes: set[str] = set()
+        for idx in range(len(self.mentions) - 1, -1, -1):
+            prior = self.mentions[idx]
+            if prior.kind in PARTY_KINDS and prior.code and prior.code not in codes:
+                picked.append(idx)
+                codes.add(prior.code)
+                if len(picked) == n:
+                    break
+        return sorted(picked)
+
+
+def _article_day(article: Article) -> dt.date | None:
+    if not article.published:
+        return None
+    try:
+        return parse_day(article.published[:10])
+    except ValueError:
+        return None
+
+
+def _pieces(article: Article) -> list[tuple[str, int | None]]:
+    """(text, doc offset of its start) for the title and the body; body maps through ``to_doc``."""
+    pieces: list[tuple[str, int | None]] = []
+    if article.title and article.title_span is not None:
+        pieces.append((article.title, article.title_span.start))
+    if article.text:
+        pieces.append((article.text, None))
+    return pieces
+
+
+def link(article: Article, *, matcher: Compiled | None = None) -> list[Mention]:
+    """Find and resolve every actor mention in ``article`` (title first, then body)."""
+    matcher = matcher or compiled()
+    state = _ArticleLinker(article, _index())
+    for text, base in _pieces(article):
+        norm = normalize(text)
+        for phrase in _compose(matcher.find(norm.text), norm.text):
+            start, end = norm.span_to_orig(phrase.start, phrase.end)
+            span = _to_doc_span(article, start, end, base)
+            mention = state.resolve(phrase, span, text[start:end])
+            if mention is not None:
+                state.mentions.append(mention)
+    return state.mentions
+
+
+def _to_doc_span(article: Article, start: int, end: int, base: int | None) -> Span:
+    if base is not None:
+        return Span(base + start, base + end)
+    return Span(article.to_doc(start), article.to_doc(end - 1) + 1 if end > start else article.to_doc(start))
+
+
+def link_text(text: str, published: str | None = None) -> tuple[NormText, list[Mention]]:
+    """Link a bare text (no document); spans index ``text``. Handy for tests and the CLI."""
+    article = Article(
+        doc_id="text", id="text#0", index=0, text=text, segments=[Span(0, len(text))], published=published
+    )
+    return normalize(text), link(article)

@@ -1,0 +1,108 @@
+"""A compiled phrase matcher for Arabic: one Aho-Corasick automaton, clitic-aware word boundaries.
+
+Used for the actor KB and the event trigger lexicons alike. Forms are normalised and put into a single
+automaton (pyahocorasick, C); matching is one pass over the normalised text followed by a cheap boundary
+check per hit: a hit must start a word or follow a chain of proclitics (و ف ب ل ك س and their
+combinations) and must end a word, or, for forms that allow it, end in a pronoun suffix ("إدانته",
+"رفضهما"). Forms that start with the article "ال" also get their "لل" spelling (ل + ال), so "للرئيس"
+matches "الرئيس". Overlapping hits are resolved leftmost-longest.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Hashable
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+import ahocorasick
+
+from marsad.text.normalize import normalize_text
+
+P = TypeVar("P", bound=Hashable)
+
+LETTER = re.compile(r"[\u0621-\u064A\u0671-\u06D3A-Za-z]")
+PROCLITICS = frozenset(
+    {"و", "ف", "ب", "ل", "ك", "س", "وب", "فب", "ول", "فل", "وك", "فك", "وس", "فس", "لل", "ولل", "فلل"}
+)
+PRONOUN_SUFFIXES = frozenset({"ه", "ها", "هما", "هم", "هن", "ي", "ك", "كم", "نا", "ني", "يه", "يها", "يهم"})
+
+
+@dataclass(slots=True, frozen=True)
+class Hit(Generic[P]):
+    start: int  # offsets into the normalised text
+    end: int  # end of the matched form (a pronoun suffix, if any, lies after it)
+    key: str
+    payloads: tuple[P, ...]
+    prefix: str = ""  # proclitics attached before the form
+    suffix: str = ""  # pronoun suffix attached after it
+
+
+class PhraseMatcher(Generic[P]):
+    """Build with ``add``; ``compile`` once; then ``find`` over normalised text."""
+
+    def __init__(self, *, allow_suffix: bool = False) -> None:
+        self._forms: dict[str, list[P]] = defaultdict(list)
+        self._allow_suffix = allow_suffix
+        self._automaton: ahocorasick.Automaton | None = None
+        self._table: list[tuple[P, ...]] = []
+
+    def add(self, surface: str, payload: P) -> None:
+        key = normalize_text(surface).strip()
+        if len(key) < 2:
+            return
+        variants = [key]
+        if key.startswith("ال") and len(key) > 3:
+            variants.append("ل" + key[1:])
+        for variant in variants:
+            if payload not in self._forms[variant]:
+                self._forms[variant].append(payload)
+
+    def compile(self) -> PhraseMatcher[P]:
+        automaton = ahocorasick.Automaton()
+        for key, payloads in self._forms.items():
+            automaton.add_word(key, (key, len(self._table)))
+            self._table.append(tuple(payloads))
+        if self._table:
+            automaton.make_automaton()
+        self._automaton = automaton
+        return self
+
+    def __len__(self) -> int:
+        return len(self._table)
+
+    def find(self, norm: str) -> list[Hit[P]]:
+        """All boundary-respecting hits, leftmost-longest, non-overlapping."""
+        if self._automaton is None:
+            raise RuntimeError("PhraseMatcher.compile() must be called before find()")
+        if not self._table:
+            return []
+        raw: list[Hit[P]] = []
+        for end_idx, (key, idx) in self._automaton.iter(norm):
+            hit = self._check(norm, end_idx + 1 - len(key), end_idx + 1, key, idx)
+            if hit is not None:
+                raw.append(hit)
+        raw.sort(key=lambda h: (h.start, -(h.end - h.start)))
+        chosen: list[Hit[P]] = []
+        last_end = -1
+        for hit in raw:
+            if hit.start >= last_end:
+                chosen.append(hit)
+                last_end = hit.end + len(hit.suffix)
+        return chosen
+
+    def _check(self, text: str, start: int, end: int, key: str, idx: int) -> Hit[P] | None:
+        word_end = end
+        while word_end < len(text) and LETTER.match(text, word_end):
+            word_end += 1
+        suffix = text[end:word_end]
+        if suffix and not (self._allow_suffix and suffix in PRONOUN_SUFFIXES):
+            return None
+        word_start = start
+        while word_start > 0 and LETTER.match(text, word_start - 1):
+            word_start -= 1
+        prefix = text[word_start:start]
+        if prefix and prefix not in PROCLITICS:
+            return None
+        return Hit(start, end, key, self._table[idx], prefix, suffix)
