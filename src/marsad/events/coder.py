@@ -23,52 +23,14 @@ from dataclasses import dataclass, field
 from marsad.events import ontology
 from marsad.events.context import contexts_for, location_for
 from marsad.events.lexicon import Marker, Trigger, markers, triggers
+from marsad.events.units import RECIPIENT_PREPS, Cand, Unit, candidates, party_key, units
 from marsad.records import Article, Event, Evidence, Mention, Party, Span
 from marsad.text.dates import find_dates
-from marsad.text.normalize import NormText, normalize
 from marsad.text.phrases import Hit
-from marsad.text.sentences import split_sentences
 
-RECIPIENT_PREPS = frozenset({"مع", "الي", "علي", "ضد", "ل", "ب", "بين", "تجاه", "عن", "لدي", "من"})
 ACTOR_WINDOW = 60  # characters after a verb within which its subject is looked for (VSO order)
 NEGATION_WINDOW = 12  # characters before a trigger in which a negation particle negates it
 HISTORICAL_DAYS = 30
-PARTY_KINDS = frozenset(
-    {
-        "person",
-        "role",
-        "state",
-        "capital",
-        "seat",
-        "org",
-        "institution",
-        "generic",
-        "demonym",
-        "place",
-        "counterpart",
-    }
-)
-
-
-@dataclass(slots=True)
-class _Unit:
-    """A sentence of the article with what the coder needs to know about it."""
-
-    text: str
-    start: int  # document offset
-    norm: NormText
-    is_title: bool
-
-
-@dataclass(slots=True)
-class _Cand:
-    """A party candidate inside a sentence: sentence-relative span plus the preposition before it."""
-
-    start: int
-    end: int
-    prep: str
-    parties: list[Party]
-    mention: Mention
 
 
 @dataclass(slots=True)
@@ -77,61 +39,11 @@ class _State:
     events: dict[tuple[str, frozenset[str], frozenset[str]], Event] = field(default_factory=dict)
 
 
-def party_key(party: Party) -> str:
-    return party.code or party.sector or "UNK"
-
-
-def _units(article: Article) -> list[_Unit]:
-    units: list[_Unit] = []
-    if article.title and article.title_span is not None:
-        units.append(_Unit(article.title, article.title_span.start, normalize(article.title), True))
-    for span in split_sentences(article.text):
-        text = article.text[span.start : span.end]
-        units.append(_Unit(text, article.to_doc(span.start), normalize(text), False))
-    return units
-
-
-def _party(m: Mention) -> Party:
-    return Party(code=m.code, sector=m.sector, name=m.name, kb_id=m.kb_id, text=m.text, span=m.span)
-
-
-def _expand(m: Mention, mentions: list[Mention]) -> list[Party]:
-    if m.kind == "group" and m.refers_to:
-        return [_party(mentions[i]) for i in m.refers_to if mentions[i].code or mentions[i].sector]
-    if m.kind in PARTY_KINDS and (m.code or m.sector):
-        return [_party(m)]
-    return []
-
-
-def _prep_before(text: str, start: int) -> str:
-    """The preposition governing a mention: an attached clitic (ب ل) or the word just before it."""
-    word_start = start
-    while word_start > 0 and text[word_start - 1].isalpha():
-        word_start -= 1
-    clitic = normalize(text[word_start:start]).text.lstrip("وف")
-    if clitic:
-        return clitic[:1]
-    before = normalize(text[max(0, start - 12) : start]).text.split()
-    return before[-1].lstrip("وف") if before else ""
-
-
-def _candidates(unit: _Unit, mentions: list[Mention]) -> list[_Cand]:
-    end = unit.start + len(unit.text)
-    out: list[_Cand] = []
-    for m in mentions:
-        if unit.start <= m.span.start < end:
-            parties = _expand(m, mentions)
-            if parties:
-                rel = m.span.start - unit.start
-                out.append(_Cand(rel, m.span.end - unit.start, _prep_before(unit.text, rel), parties, m))
-    return out
-
-
 def _marks_before(marks: list[Hit[Marker]], pos: int, window: int, kinds: set[str]) -> bool:
     return any(h.end <= pos and pos - h.end <= window and h.payloads[0].kind in kinds for h in marks)
 
 
-def _is_negated(unit: _Unit, hit: Hit[Trigger], marks: list[Hit[Marker]]) -> bool:
+def _is_negated(unit: Unit, hit: Hit[Trigger], marks: list[Hit[Marker]]) -> bool:
     return _marks_before(marks, hit.start, NEGATION_WINDOW, {"negation"})
 
 
@@ -139,13 +51,13 @@ def _is_hypothetical(marks: list[Hit[Marker]], pos: int) -> bool:
     return any(h.end <= pos and h.payloads[0].kind in ("hypothetical", "conditional") for h in marks)
 
 
-def _is_future(unit: _Unit, hit: Hit[Trigger], marks: list[Hit[Marker]]) -> bool:
+def _is_future(unit: Unit, hit: Hit[Trigger], marks: list[Hit[Marker]]) -> bool:
     if hit.prefix.endswith("س") and hit.payloads[0].pos == "verb":
         return True
     return _marks_before(marks, hit.start, 25, {"future", "intent"})
 
 
-def _speaker(unit: _Unit, marks: list[Hit[Marker]], cands: list[_Cand], pos: int) -> _Cand | None:
+def _speaker(unit: Unit, marks: list[Hit[Marker]], cands: list[Cand], pos: int) -> Cand | None:
     """The subject of the last reporting verb before ``pos`` ("وأكد الرئيس ... أن")."""
     speech = [h for h in marks if h.end <= pos and h.payloads[0].kind in ("speech", "reported_speech")]
     if not speech:
@@ -160,12 +72,12 @@ def _speaker(unit: _Unit, marks: list[Hit[Marker]], cands: list[_Cand], pos: int
 
 
 def _assign(
-    unit: _Unit, hit: Hit[Trigger], trig: Trigger, cands: list[_Cand], marks: list[Hit[Marker]], state: _State
+    unit: Unit, hit: Hit[Trigger], trig: Trigger, cands: list[Cand], marks: list[Hit[Marker]], state: _State
 ) -> tuple[list[Party], list[Party], Party | None]:
     t_start, t_end = unit.norm.span_to_orig(hit.start, hit.end + len(hit.suffix))
     before = [c for c in cands if c.end <= t_start]
     after = [c for c in cands if c.start >= t_end]
-    actor_cand: _Cand | None = None
+    actor_cand: Cand | None = None
     initiator: Party | None = None
     if trig.direction == "reverse":
         actor_cand = next((c for c in after if c.prep in (trig.actor_preps or ("من",))), None)
@@ -194,12 +106,12 @@ def _assign(
     return actors, recipients, initiator
 
 
-def _joined_by_and(text: str, left: _Cand, right: _Cand) -> bool:
+def _joined_by_and(text: str, left: Cand, right: Cand) -> bool:
     gap = text[left.end : right.start].strip(" ,،")
     return gap == "و" or (gap == "" and text[right.start : right.start + 1] == "و")
 
 
-def _compound(cands: list[_Cand], first: _Cand, text: str) -> list[Party]:
+def _compound(cands: list[Cand], first: Cand, text: str) -> list[Party]:
     """``first`` plus mentions joined to it by "و" ("بوتين وبزشكيان", "الرئيس والملك")."""
     parties = list(first.parties)
     prev = first
@@ -211,7 +123,7 @@ def _compound(cands: list[_Cand], first: _Cand, text: str) -> list[Party]:
     return parties
 
 
-def _head_of_compound(cands: list[_Cand], last: _Cand, text: str) -> _Cand:
+def _head_of_compound(cands: list[Cand], last: Cand, text: str) -> Cand:
     """Walk back over "X و Y" so that a compound subject before the verb is taken whole."""
     head = last
     for prev in reversed(cands[: cands.index(last)]):
@@ -222,7 +134,7 @@ def _head_of_compound(cands: list[_Cand], last: _Cand, text: str) -> _Cand:
 
 
 def _recipients(
-    after: list[_Cand], trig: Trigger, actor: _Cand | None, used: set[int], text: str, cands: list[_Cand]
+    after: list[Cand], trig: Trigger, actor: Cand | None, used: set[int], text: str, cands: list[Cand]
 ) -> list[Party]:
     preps = set(trig.recipient_preps) | RECIPIENT_PREPS
     start_from = actor.end if actor is not None and actor in after else -1
@@ -234,7 +146,7 @@ def _recipients(
     return []
 
 
-def _initiator(unit: _Unit, marks: list[Hit[Marker]], cands: list[_Cand]) -> _Cand | None:
+def _initiator(unit: Unit, marks: list[Hit[Marker]], cands: list[Cand]) -> Cand | None:
     for h in marks:
         if h.payloads[0].kind == "initiator":
             pos = unit.norm.to_orig(h.end)
@@ -244,7 +156,7 @@ def _initiator(unit: _Unit, marks: list[Hit[Marker]], cands: list[_Cand]) -> _Ca
     return None
 
 
-def _event_date(unit: _Unit, published: dt.date | None) -> tuple[str | None, str | None, bool]:
+def _event_date(unit: Unit, published: dt.date | None) -> tuple[str | None, str | None, bool]:
     matches = find_dates(unit.text, reference=published)
     if matches:
         m = matches[0]
@@ -264,7 +176,7 @@ def code(article: Article, mentions: list[Mention] | None = None) -> list[Event]
     mentions = article.mentions if mentions is None else mentions
     published = _published(article)
     state = _State()
-    for unit in _units(article):
+    for unit in units(article):
         _code_unit(article, unit, mentions, published, state)
     events = list(state.events.values())
     for n, event in enumerate(events):
@@ -280,13 +192,13 @@ def _published(article: Article) -> dt.date | None:
 
 
 def _code_unit(
-    article: Article, unit: _Unit, mentions: list[Mention], published: dt.date | None, state: _State
+    article: Article, unit: Unit, mentions: list[Mention], published: dt.date | None, state: _State
 ) -> None:
     hits = triggers().find(unit.norm.text)
     if not hits:
         return
     marks = markers().find(unit.norm.text)
-    cands = _candidates(unit, mentions)
+    cands = candidates(unit, mentions)
     for hit in hits:
         trig = max(hit.payloads, key=lambda t: t.weight)
         if _is_negated(unit, hit, marks):
@@ -303,7 +215,7 @@ def _code_unit(
 
 def _add_event(
     state: _State,
-    unit: _Unit,
+    unit: Unit,
     hit: Hit[Trigger],
     etype: str,
     trig: Trigger,

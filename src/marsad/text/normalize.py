@@ -21,6 +21,8 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
+_TRAILING_MARKS = re.compile("[\u064B-\u065F\u0670\u0640]*")
+
 
 @cache
 def _tables() -> tuple[dict[int, str], re.Pattern[str]]:
@@ -50,6 +52,7 @@ class NormText:
 
     text: str
     breaks: tuple[tuple[int, int], ...] = ()
+    original: str = ""
 
     def to_orig(self, offset: int) -> int:
         if not self.breaks:
@@ -58,11 +61,15 @@ class NormText:
         return offset if i < 0 else offset + self.breaks[i][1]
 
     def span_to_orig(self, start: int, end: int) -> tuple[int, int]:
-        """Map a normalised half-open span back; the end maps from its last character, not past it."""
+        """Map a normalised half-open span back; the end keeps the marks (harakat) on its last letter."""
         if end <= start:
             o = self.to_orig(start)
             return o, o
-        return self.to_orig(start), self.to_orig(end - 1) + 1
+        orig_end = self.to_orig(end - 1) + 1
+        if self.breaks:
+            m = _TRAILING_MARKS.match(self.original, orig_end)
+            orig_end = m.end() if m else orig_end
+        return self.to_orig(start), orig_end
 
 
 def normalize(text: str) -> NormText:
@@ -81,7 +88,7 @@ def normalize(text: str) -> NormText:
         breaks.append((m.start() - removed + (m.end() - m.start()), removed))
         last = m.end()
     pieces.append(folded[last:])
-    return NormText("".join(pieces), tuple(breaks))
+    return NormText("".join(pieces), tuple(breaks), text)
 
 
 def normalize_text(text: str) -> str:

@@ -1,0 +1,102 @@
+"""Sentence units and party candidates: what both the rule coder and the learned models look at.
+
+A unit is a sentence (or the title) with its normalised text and document offset; a candidate is a
+linked mention inside it, expanded to the parties it stands for (a group word such as "الزعيمان" stands
+for the two parties named before it), with the preposition that governs it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from marsad.records import Article, Mention, Party
+from marsad.text.normalize import NormText, normalize
+from marsad.text.sentences import split_sentences
+
+RECIPIENT_PREPS = frozenset({"مع", "الي", "علي", "ضد", "ل", "ب", "بين", "تجاه", "عن", "لدي", "من"})
+PARTY_KINDS = frozenset(
+    {
+        "person",
+        "role",
+        "state",
+        "capital",
+        "seat",
+        "org",
+        "institution",
+        "generic",
+        "demonym",
+        "place",
+        "counterpart",
+    }
+)
+
+
+@dataclass(slots=True)
+class Unit:
+    """A sentence of the article with what the coder needs to know about it."""
+
+    text: str
+    start: int  # document offset
+    norm: NormText
+    is_title: bool
+
+
+@dataclass(slots=True)
+class Cand:
+    """A party candidate inside a sentence: sentence-relative span plus the preposition before it."""
+
+    start: int
+    end: int
+    prep: str
+    parties: list[Party]
+    mention: Mention
+
+
+def party_key(party: Party) -> str:
+    return party.code or party.sector or "UNK"
+
+
+def units(article: Article) -> list[Unit]:
+    units: list[Unit] = []
+    if article.title and article.title_span is not None:
+        units.append(Unit(article.title, article.title_span.start, normalize(article.title), True))
+    for span in split_sentences(article.text):
+        text = article.text[span.start : span.end]
+        units.append(Unit(text, article.to_doc(span.start), normalize(text), False))
+    return units
+
+
+def to_party(m: Mention) -> Party:
+    return Party(code=m.code, sector=m.sector, name=m.name, kb_id=m.kb_id, text=m.text, span=m.span)
+
+
+def expand(m: Mention, mentions: list[Mention]) -> list[Party]:
+    if m.kind == "group" and m.refers_to:
+        return [to_party(mentions[i]) for i in m.refers_to if mentions[i].code or mentions[i].sector]
+    if m.kind in PARTY_KINDS and (m.code or m.sector):
+        return [to_party(m)]
+    return []
+
+
+def prep_before(text: str, start: int) -> str:
+    """The preposition governing a mention: an attached clitic (ب ل) or the word just before it."""
+    word_start = start
+    while word_start > 0 and text[word_start - 1].isalpha():
+        word_start -= 1
+    clitic = normalize(text[word_start:start]).text.lstrip("وف")
+    if clitic:
+        return clitic[:1]
+    before = normalize(text[max(0, start - 12) : start]).text.split()
+    return before[-1].lstrip("وف") if before else ""
+
+
+def candidates(unit: Unit, mentions: list[Mention]) -> list[Cand]:
+    end = unit.start + len(unit.text)
+    out: list[Cand] = []
+    for m in mentions:
+        if unit.start <= m.span.start < end:
+            parties = expand(m, mentions)
+            if parties:
+                rel = m.span.start - unit.start
+                out.append(Cand(rel, m.span.end - unit.start, prep_before(unit.text, rel), parties, m))
+    return out

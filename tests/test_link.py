@@ -1,0 +1,87 @@
+"""Actor linking: seed-page checks and date-aware resolution of roles across office changes."""
+
+import pytest
+
+from marsad.link import link_text
+
+# (phrase, date, a word that must be in the resolved person's English name)
+ROLE_CHANGES = [
+    ("الرئيس المصري", "2011-01-15", "Mubarak"),
+    ("الرئيس المصري", "2012-09-01", "Morsi"),
+    ("الرئيس المصري", "2013-09-01", "Mansour"),
+    ("الرئيس المصري", "2016-05-01", "Sisi"),
+    ("ولي العهد السعودي", "2016-05-01", "Nayef"),
+    ("ولي العهد السعودي", "2018-05-01", "Salman"),
+    ("الرئيس الإيراني", "2012-05-01", "Ahmadinejad"),
+    ("الرئيس الإيراني", "2016-05-01", "Rouhani"),
+    ("الرئيس الإيراني", "2022-05-01", "Raisi"),
+    ("الرئيس الإيراني", "2024-12-02", "Pezeshkian"),
+    ("الرئيس السوري", "2024-12-02", "Assad"),
+    ("الرئيس السوري", "2025-06-01", "Sharaa"),
+    ("الرئيس الأمريكي", "2016-05-01", "Obama"),
+    ("الرئيس الأمريكي", "2018-05-01", "Trump"),
+    ("الرئيس الأمريكي", "2022-05-01", "Biden"),
+    ("الرئيس الأمريكي", "2025-06-01", "Trump"),
+    ("رئيس الوزراء البريطاني", "2018-05-01", "May"),
+    ("رئيس الوزراء البريطاني", "2020-05-01", "Johnson"),
+    ("رئيس الوزراء البريطاني", "2025-05-01", "Starmer"),
+    ("الرئيس الفرنسي", "2013-05-01", "Hollande"),
+    ("الرئيس الفرنسي", "2018-05-01", "Macron"),
+    ("الرئيس التونسي", "2016-05-01", "Essebsi"),
+    ("الرئيس التونسي", "2021-05-01", "Saied"),
+    ("أمير قطر", "2012-05-01", "Hamad"),
+    ("أمير قطر", "2015-05-01", "Tamim"),
+    ("أمير الكويت", "2019-05-01", "Sabah"),
+    ("أمير الكويت", "2024-05-01", "Mishal"),
+    ("سلطان عمان", "2019-05-01", "Qaboos"),
+    ("سلطان عمان", "2021-05-01", "Haitham"),
+    ("وزير الخارجية الأمريكي", "2014-05-01", "Kerry"),
+    ("وزير الخارجية الأمريكي", "2022-05-01", "Blinken"),
+]
+
+
+@pytest.mark.parametrize(("phrase", "date", "expected"), ROLE_CHANGES)
+def test_roles_resolve_to_the_office_holder_at_the_date(phrase, date, expected):
+    _, mentions = link_text(f"وقال {phrase} في بيان إن بلاده ترحب بالاتفاق", published=date)
+    names = [m.name or "" for m in mentions if m.kind in ("role", "person")]
+    assert any(expected.lower() in n.lower() for n in names), (phrase, date, names)
+
+
+def test_former_officials_become_eli():
+    _, mentions = link_text("قال حسني مبارك", published="2015-01-01")
+    person = next(m for m in mentions if m.kind == "person")
+    assert (person.code, person.sector) == ("EGY", "ELI")
+
+
+def test_surname_links_only_after_a_full_mention():
+    _, mentions = link_text("التقى الرئيس عبد الفتاح السيسي الوفد. وقال السيسي إن", published="2020-01-01")
+    sisi = [m for m in mentions if m.name and "Sisi" in m.name]
+    assert len(sisi) == 2
+
+
+def test_counterpart_links_to_the_same_office_in_the_other_country():
+    text = "بحث الرئيس الروسي فلاديمير بوتين مع نظيره الإيراني الوضع"
+    _, mentions = link_text(text, published="2024-12-02")
+    counterpart = next(m for m in mentions if m.text.startswith("نظيره"))
+    assert counterpart.code == "IRN"
+    assert "Pezeshkian" in (counterpart.name or "")
+
+
+def test_group_word_refers_to_the_two_parties_just_named():
+    text = "تلقى الرئيس عبد الفتاح السيسي اتصالا من الملك حمد بن عيسى آل خليفة. وشدد الزعيمان على"
+    _, mentions = link_text(text, published="2024-12-02")
+    group = next(m for m in mentions if m.kind == "group")
+    assert {mentions[i].code for i in group.refers_to} == {"EGY", "BHR"}
+
+
+def test_clitics_do_not_hide_names():
+    _, mentions = link_text("واتصل وبوتين لنظيره بالرئيس الأمريكي", published="2019-01-01")
+    codes = [m.code for m in mentions]
+    assert "RUS" in codes and "USA" in codes
+
+
+def test_spans_index_the_text():
+    text = "وأكّد الرئيسُ الروسيُّ فلاديمير بوتين أن"
+    _, mentions = link_text(text, published="2020-01-01")
+    for m in mentions:
+        assert text[m.span.start : m.span.end] == m.text
