@@ -55,7 +55,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     with _quiet_logs(args.quiet), _progress(args.quiet or args.format == "table") as progress:
         task = progress.add_task("extracting", total=None, rate=0.0, errors=0)
-        for _doc, articles in run(args.paths, errors, stats):
+        for _doc, articles in run(args.paths, errors, stats, use_model=not args.no_model):
             for article in articles:
                 if args.format == "plover":
                     for event in article.events:
@@ -130,6 +130,17 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_train(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from marsad.models.train import train
+
+    logging.basicConfig(level=logging.ERROR)
+    report = train(Path(args.gold), Path(args.out), seed=args.seed, log=lambda m: print(m, file=sys.stderr))
+    print(json.dumps(report, indent=1, ensure_ascii=False))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="marsad", description="Arabic news to PLOVER political event data.")
     parser.add_argument("--version", action="version", version=f"marsad {__version__}")
@@ -146,6 +157,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="jsonl: one article per line (default); table: readable summary; plover: PLOVER JSON",
     )
     p.add_argument("--quiet", "-q", action="store_true", help="no progress bar or warnings (for scripts)")
+    p.add_argument("--no-model", action="store_true", help="rules only: do not use the trained models")
     p.set_defaults(func=cmd_extract)
 
     p = sub.add_parser("actors", help="actor mentions with their knowledge-base resolution")
@@ -168,8 +180,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--gold", required=True, help="gold JSONL (see shared/eval/GUIDELINES.md)")
     p.add_argument("--system", help="marsad extract output to score; default: run the extractor on the gold")
     p.add_argument("--include-historical", action="store_true", help="also score historical events")
+    p.add_argument("--no-model", action="store_true", help="score the rules-only coder")
     p.add_argument("--json", action="store_true", help="machine-readable scores")
     p.set_defaults(func=cmd_evaluate)
+
+    p = sub.add_parser("train", help="train the type and role models from gold annotations")
+    p.add_argument("--gold", required=True, help="training JSONL with gold events (e.g. shared/eval/train.jsonl)")
+    p.add_argument("--out", required=True, help="directory to write the model to")
+    p.add_argument("--seed", type=int, default=13, help="random seed (folds, solvers)")
+    p.set_defaults(func=cmd_train)
     return parser
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,7 +18,7 @@ from marsad.events.coder import code
 from marsad.link import link
 from marsad.readers import read
 from marsad.readers.errors import ErrorLog
-from marsad.records import Article, Document, Provenance
+from marsad.records import Article, Document, Event, Provenance
 from marsad.segment import segment
 
 log = logging.getLogger("marsad.pipeline")
@@ -35,8 +35,9 @@ class Stats:
     seconds: dict[str, float] = field(default_factory=lambda: {"segment": 0.0, "link": 0.0, "code": 0.0})
 
 
-def process(doc: Document, stats: Stats | None = None, *, events: bool = True) -> list[Article]:
-    """Segment one document, then link and code each of its articles."""
+def process(doc: Document, stats: Stats | None = None, *, events: bool = True, use_model: bool = True
+            ) -> list[Article]:
+    """Segment one document, then link and code each of its articles (with the shipped models if any)."""
     stats = stats if stats is not None else Stats()
     t0 = time.perf_counter()
     articles = segment(doc)
@@ -45,8 +46,9 @@ def process(doc: Document, stats: Stats | None = None, *, events: bool = True) -
         article.mentions = link(article)
     t2 = time.perf_counter()
     if events:
+        coder = _model_coder() if use_model else None
         for article in articles:
-            article.events = code(article)
+            article.events = coder(article) if coder else code(article)
     t3 = time.perf_counter()
     stats.seconds["segment"] += t1 - t0
     stats.seconds["link"] += t2 - t1
@@ -67,11 +69,18 @@ def run(
     for source in sources:
         for doc in read(source, errors=errors):
             try:
-                yield doc, process(doc, stats, events=events)
+                yield doc, process(doc, stats, events=events, use_model=use_model)
             except Exception as exc:  # one bad document never stops a batch
                 log.exception("failed to process %s", doc.id)
                 errors.add("process", doc.provenance.source, doc.provenance.line, repr(exc))
                 stats.errors += 1
+
+
+def _model_coder() -> Callable[[Article], list[Event]] | None:
+    """The model-based coder when a trained model ships with the package, else None (rules only)."""
+    from marsad.models import shipped
+
+    return shipped()
 
 
 def text_document(text: str, published: str | None = None, doc_id: str = "text") -> Document:

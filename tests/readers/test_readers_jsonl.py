@@ -40,7 +40,8 @@ def test_fields_map_to_document_and_the_rest_to_metadata(tmp_path: Path) -> None
         "X",
         "u",
     )
-    assert first.metadata == {"lang": "ar"}
+    assert first.metadata == {"lang": "ar", "title_prepended": True}
+    assert first.text == f"عنوان\n\n{BODY}"  # the title line leads, so title evidence has offsets
     assert first.format == "jsonl"
     assert (first.provenance.line, first.provenance.byte_offset) == (1, 0)
     assert len(first.provenance.content_hash) == 40

@@ -1,0 +1,27 @@
+"""Learned models beside the rules: a sentence type model and a (type, party) role model.
+
+``shipped()`` returns the model coder built from the model that ships in ``models/data`` (trained by
+``marsad train``), or None when there is none, in which case the rule coder runs alone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import cache
+from importlib import resources
+from pathlib import Path
+
+from marsad.records import Article, Event
+
+MODEL_DIR = "data"
+
+
+@cache
+def shipped() -> Callable[[Article], list[Event]] | None:
+    path = Path(str(resources.files("marsad.models").joinpath(MODEL_DIR)))
+    if not (path / "model.json").is_file():
+        return None
+    from marsad.models.coder import ModelCoder
+    from marsad.models.train import load
+
+    return ModelCoder(load(path))

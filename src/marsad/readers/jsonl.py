@@ -166,14 +166,29 @@ class JsonlReader(Reader):
         if not isinstance(text, str) or not text.strip():
             self.errors.add("missing_text", source, line_no, "no non-empty string field 'text'")
             return None
+        title = _optional_str(record.get("title"))
+        metadata = {k: v for k, v in record.items() if k not in _KNOWN}
+        text = _with_title(text, title, metadata)
         return Document(
             id=_optional_str(record.get("id")) or fallback_id,
             text=text,
             provenance=self.provenance(source, text, encoding, line_no, offset),
             format="jsonl",
-            title=_optional_str(record.get("title")),
+            title=title,
             published=_optional_str(record.get("date")),
             outlet=_optional_str(record.get("outlet")),
             url=_optional_str(record.get("url")),
-            metadata={k: v for k, v in record.items() if k not in _KNOWN},
+            metadata=metadata,
         )
+
+
+def _with_title(text: str, title: str | None, metadata: dict[str, Any]) -> str:
+    """Put the title line in front of the body when the body does not start with it.
+
+    Titles carry events too, and evidence must index the document text; so the document text is the
+    page as a reader sees it, title first. ``metadata["title_prepended"]`` records that it was added.
+    """
+    if not title or not title.strip() or text.lstrip().startswith(title.strip()):
+        return text
+    metadata["title_prepended"] = True
+    return f"{title.strip()}\n\n{text}"

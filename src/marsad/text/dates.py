@@ -1,9 +1,11 @@
 """Arabic (and English) date expressions: find them in text, resolve them to calendar dates.
 
-Why one big regex: news text is long and dates are rare, so the fast path is a single C-level scan. All
-word lists (month names of Egypt/Gulf, Levant and Maghreb, Hijri months, weekdays, ordinal and number
-words, relative words) live in ``data/dates.yaml`` and are compiled once into one ``regex`` pattern whose
-top-level branches are named ``b_<kind>``; Python code only runs per *match* to turn captures into a date.
+Why one big regex: news text is long and dates are rare, so the fast path is C-level scanning. All word
+lists (month names of Egypt/Gulf, Levant and Maghreb, Hijri months, weekdays, ordinal and number words,
+relative words) live in ``data/dates.yaml`` and are compiled once, as character tries, into a gate (stdlib
+``re``: word starts whose word can open a date) and one ``regex`` pattern whose top-level branches are
+named ``b_<kind>``, matched only at gate hits. Python code runs per candidate/match, never per token, to
+turn captures into a date (~4M characters/s on the news corpus).
 
 Matching runs on normalised text (``marsad.text.normalize``), so hamza/alef/ta-marbuta spelling variants,
 diacritics, tatweel and Arabic-Indic digits need no special handling; spans are mapped back to the
@@ -30,6 +32,7 @@ Conventions (documented choices):
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
@@ -84,9 +87,33 @@ def _key(s: str) -> str:
 
 
 def _alt(words: Iterable[str]) -> str:
-    """Regex alternation of words, longest first, any whitespace run between the words of a phrase."""
-    keys = sorted({_key(w) for w in words}, key=len, reverse=True)
-    return "(?:" + "|".join(regex.escape(k).replace(r"\ ", r"\s+") for k in keys) + ")"
+    """Regex for a set of words, as a character trie (longest match first).
+
+    Why a trie: a flat alternation of ~100 names is retried word by word at every word start, which
+    made the scan 5x slower; a trie checks each character once. Any whitespace run separates the words
+    of a phrase.
+    """
+    trie: dict[str, Any] = {}
+    for key in {_key(w) for w in words}:
+        node = trie
+        for ch in key:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+    return _trie_regex(trie)
+
+
+def _trie_regex(node: dict[str, Any]) -> str:
+    branches = [
+        (r"\s+" if ch == " " else regex.escape(ch)) + _trie_regex(child)
+        for ch, child in sorted(node.items())
+        if ch
+    ]
+    if not branches:
+        return ""
+    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+    if "" in node:
+        return f"(?:{body})?"
+    return body
 
 
 def _index(table: dict[Any, list[str]]) -> dict[str, int]:
@@ -95,6 +122,7 @@ def _index(table: dict[Any, list[str]]) -> dict[str, int]:
 
 @dataclass(slots=True, frozen=True)
 class _Grammar:
+    gate: re.Pattern[str]
     pattern: regex.Pattern[str]
     months: dict[str, int]
     hijri: dict[str, int]
@@ -122,7 +150,9 @@ def _pieces(d: dict[str, Any]) -> dict[str, str]:
     ambiguous = {_key(w) for w in d["ambiguous_months"]}
     arabic_wd = [w for ws in d["weekdays"].values() for w in ws if not w.isascii()]
     p: dict[str, str] = {
-        "LB": r"(?:(?<![^\W_])|(?<=(?:^|[^\w])[وفبل]{1,2}))",  # word start, proclitics allowed
+        # Word start, a proclitic (و ف ب ل) allowed before it and kept out of the span by \K. Used by
+        # tests and tools that scan with ``pattern`` alone; find_dates gets word starts from the gate.
+        "LB": r"(?<![^\W_])(?:[وفبل]{1,2}\K)?",
         "RB": r"(?![^\W_])",
         "NLB": r"(?<![\d/.:\-])",
         "MON": _alt(all_months),
@@ -176,7 +206,7 @@ def _pieces(d: dict[str, Any]) -> dict[str, str]:
 
 def _branches(p: dict[str, str]) -> list[str]:
     """Top-level alternatives, most specific first (at one position the first that matches wins)."""
-    lb, rb, nlb, tail, pre = p["LB"], p["RB"], p["NLB"], p["TAIL"], p["PRE"]
+    lb, rb, nlb, tail, pre = "{LB}", p["RB"], p["NLB"], p["TAIL"], p["PRE"]
     return [
         rf"(?P<b_iso>{lb}{pre}{nlb}(?P<y>\d{{4}})-(?P<m>[01]?\d)-(?P<d>[0-3]?\d)(?![\d])"
         rf"(?:{p['TIME']}{p['TZ']}?)?{p['CLOCK']}?{rb})",
@@ -192,6 +222,7 @@ def _branches(p: dict[str, str]) -> list[str]:
         rf"{p['MONP']}(?:{p['YEAR']}|{p['MMOD']})?{tail}{rb})",
         rf"(?P<b_mdy>{lb}{pre}{p['MONP']}\s+{p['DAY']}\s*,\s*(?P<y>\d{{4}})(?!\d){tail}{rb})",
         rf"(?P<b_my>{lb}(?:شهر\s+)?{p['MONP']}{p['YEAR']}{rb})",
+        rf"(?P<b_mm>{lb}(?:شهر\s+)?{p['MONP']}{p['MMOD']}{rb})",
         rf"(?P<b_bm>(?<=(?:^|[^\w])[وف]?{p['BCUE']}\s+)(?:شهر\s+)?(?P<mon>{p['UMON']})"
         rf"(?:\s*[/(\-]\s*(?P<mon2>{p['MON']})\s*\)?|\s+(?P<mon2>{p['MON']}){rb})?{p['MMOD']}?{rb})",
         rf"(?P<b_yr>{lb}(?P<yc>{p['YCUE']})\s+(?P<y>\d{{4}})(?!\d|\s*[/.\-:]\d)"
@@ -208,16 +239,33 @@ def _branches(p: dict[str, str]) -> list[str]:
     ]
 
 
+def _first_words(d: dict[str, Any]) -> set[str]:
+    """Every word that can open a date expression (the gate in front of the big pattern)."""
+    lists: list[Iterable[str]] = [
+        *d["gregorian_months"].values(), *d["hijri_months"].values(), *d["weekdays"].values(),
+        *d["ordinal_days"].values(), *d["periods"].values(), d["relative_days"], d["day_parts"],
+        d["year_cues"], d["this_words"], d["duration_directions"], ["شهر", "يوم"],
+    ]
+    return {_key(w).split()[0] for words in lists for w in words}
+
+
 @cache
 def _grammar() -> _Grammar:
     d = _data()
-    pattern = regex.compile("|".join(_branches(_pieces(d))), regex.IGNORECASE)
+    pieces = _pieces(d)
+    # Two stages, both C-speed: the gate (stdlib ``re``, ~3x faster than ``regex`` for this scan) finds
+    # the few word starts whose word can open a date (a digit or a known first word, after optional
+    # proclitics); the big pattern is then matched only there.
+    gate = re.compile(rf"(?<![^\W_])[وفبل]{{0,2}}(?P<s>)(?=\d|{_alt(_first_words(d))}(?![^\W\d_]))", re.I)
+    alternatives = "|".join(_branches(pieces)).replace("{LB}", "")
+    pattern = regex.compile(f"(?:{alternatives})", regex.IGNORECASE)
     units = {
         _key(w): (unit, form) for unit, forms in d["duration_units"].items() for form, ws in forms.items()
         for w in ws
     }
     periods = {_key(w): per for per, ws in d["periods"].items() for w in ws}
     return _Grammar(
+        gate=gate,
         pattern=pattern,
         months=_index(d["gregorian_months"]),
         hijri=_index(d["hijri_months"]),
@@ -436,7 +484,7 @@ def _rel_duration(m: regex.Match[str], ref: dt.date | None, g: _Grammar) -> _Res
 
 _RESOLVERS = (
     ("b_iso", _numeric), ("b_ymd", _numeric), ("b_dmyn", _numeric), ("b_hd", _hijri_named),
-    ("b_hy", _hijri_named), ("b_dmy", _textual), ("b_mdy", _textual), ("b_my", _textual),
+    ("b_hy", _hijri_named), ("b_dmy", _textual), ("b_mdy", _textual), ("b_my", _textual), ("b_mm", _textual),
     ("b_bm", _textual), ("b_yr", _year), ("b_fy", _year), ("b_rd", _rel_day), ("b_rw", _rel_weekday),
     ("b_rp", _rel_period), ("b_du", _rel_duration),
 )
@@ -462,14 +510,15 @@ def _clock(m: regex.Match[str], g: _Grammar) -> tuple[dt.time | None, str | None
     return (dt.time(h, mi, s) if h < 24 else None), tz
 
 
-def _resolve(m: regex.Match[str], ref: dt.date | None, g: _Grammar) -> tuple[_Res | None, regex.Match[str]]:
+def _resolve(m: regex.Match[str], ref: dt.date | None, g: _Grammar) -> _Res | None:
+    """Dispatch on the branch that matched; impossible dates (31 February, bad Hijri day) give None."""
     for name, fn in _RESOLVERS:
         if m.group(name) is not None:
             try:
-                return fn(m, ref, g), m
+                return fn(m, ref, g)
             except (ValueError, OverflowError, KeyError):
-                return None, m
-    return None, m
+                return None
+    return None
 
 
 def find_dates(text: str, reference: dt.date | None = None) -> list[DateMatch]:
@@ -483,8 +532,13 @@ def find_dates(text: str, reference: dt.date | None = None) -> list[DateMatch]:
     g = _grammar()
     norm = normalize(text)
     out: list[DateMatch] = []
-    for m in g.pattern.finditer(norm.text):
-        res, _ = _resolve(m, reference, g)
+    pos = 0
+    for cand in g.gate.finditer(norm.text):
+        m = g.pattern.match(norm.text, cand.start("s")) if cand.start("s") >= pos else None
+        if m is None:
+            continue
+        pos = m.end()
+        res = _resolve(m, reference, g)
         if res is None:
             continue
         start, end = norm.span_to_orig(m.start(), m.end())

@@ -1,0 +1,178 @@
+"""Decoding with the learned models: sentence types, then parties per type, then the guidelines.
+
+For each sentence: the type model gives a probability per PLOVER type; a type is proposed when its
+probability passes the type threshold, or a lower one when the rule lexicon has a trigger of that type
+in the sentence (rule proposal + model agreement). Types whose every trigger is negated, or that sit in a
+hypothetical clause, are dropped as in the rule coder. For each proposed type, the role model scores
+every candidate party key (mentions in the sentence, group words expanded, and the parties carried from
+the previous sentence); keys over the actor threshold act, keys over the recipient threshold receive.
+One event per (type, actor keys, recipient keys) per article, keeping every evidence span.
+Thresholds are chosen by cross-validation on the training set (``marsad.models.train``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field, fields
+from typing import Any
+
+import numpy as np
+
+from marsad.events import ontology
+from marsad.events.coder import event_date
+from marsad.events.context import contexts_for, location_for
+from marsad.events.units import party_key
+from marsad.models.features import UnitView, role_features, type_features
+from marsad.models.linear import LinearModel
+from marsad.records import Event, Evidence, Party
+
+UNDIRECTED = frozenset({"CONSULT", "COOPERATE"})
+ROLE_LABELS = ("none", "actor", "recipient")
+
+
+@dataclass(slots=True)
+class Thresholds:
+    type: float = 0.5
+    type_with_trigger: float = 0.3
+    actor: float = 0.5
+    actor_floor: float = 0.3  # the best candidate still acts when over this, if no one passes ``actor``
+    recipient: float = 0.5
+
+    def as_dict(self) -> dict[str, float]:
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+
+@dataclass(slots=True)
+class Models:
+    types: LinearModel
+    roles: LinearModel
+    thresholds: Thresholds = field(default_factory=Thresholds)
+    meta: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class Proposal:
+    """A scored (type, roles) proposal for one sentence, before thresholds on roles are applied."""
+
+    view_index: int
+    type: str
+    p_type: float
+    has_trigger: bool
+    keys: list[str]
+    parties: dict[str, Party]
+    p_roles: np.ndarray  # (n_keys, 3): none, actor, recipient
+
+
+def key_parties(view: UnitView) -> tuple[list[str], dict[str, Party], set[str]]:
+    """Candidate keys in order, a representative party per key, and which keys come from context."""
+    parties: dict[str, Party] = {}
+    for c in view.cands:
+        for p in c.parties:
+            parties.setdefault(party_key(p), p)
+    from_context = set()
+    for p in view.context:
+        k = party_key(p)
+        if k not in parties:
+            parties[k] = p
+            from_context.add(k)
+    return list(parties), parties, from_context
+
+
+def _blocked(view: UnitView, etype: str) -> bool:
+    """True when every trigger of ``etype`` in the sentence is negated or hypothetical."""
+    hits = [h for h in view.trig_hits if any(t.type == etype for t in h.payloads)]
+    if not hits:
+        return False
+    neg = [m for m in view.marks if m.payloads[0].kind == "negation"]
+    hyp = [m for m in view.marks if m.payloads[0].kind in ("hypothetical", "conditional")]
+
+    def blocked(h: Any) -> bool:
+        negated = any(m.end <= h.start and h.start - m.end <= 12 for m in neg)
+        hypothetical = etype != "THREATEN" and any(m.end <= h.start for m in hyp)
+        return negated or hypothetical
+
+    return all(blocked(h) for h in hits)
+
+
+def propose(views: list[UnitView], models: Models, min_p: float) -> list[Proposal]:
+    """Score types for every sentence and roles for every type over ``min_p``."""
+    out: list[Proposal] = []
+    labels = models.types.labels
+    for i, view in enumerate(views):
+        keys, parties, ctx = key_parties(view)
+        if not keys:
+            continue
+        p_types = models.types.scores(type_features(view))
+        trig_types = {t.type for h in view.trig_hits for t in h.payloads}
+        for j in np.flatnonzero(p_types >= min_p):
+            etype = labels[j]
+            if _blocked(view, etype):
+                continue
+            grouped = view.keys()
+            p_roles = np.array([
+                models.roles.scores(role_features(view, etype, k, grouped.get(k, []), k in ctx)) for k in keys
+            ])
+            out.append(Proposal(i, etype, float(p_types[j]), etype in trig_types, keys, parties, p_roles))
+    return out
+
+
+def choose_roles(p: Proposal, th: Thresholds) -> tuple[list[str], list[str]]:
+    actor_col, rec_col = ROLE_LABELS.index("actor"), ROLE_LABELS.index("recipient")
+    actors = [k for k, row in zip(p.keys, p.p_roles, strict=True) if row[actor_col] >= th.actor]
+    if not actors:
+        best = int(np.argmax(p.p_roles[:, actor_col]))
+        if p.p_roles[best, actor_col] >= th.actor_floor:
+            actors = [p.keys[best]]
+    recipients = [k for k, row in zip(p.keys, p.p_roles, strict=True)
+                  if row[rec_col] >= th.recipient and k not in actors and row[rec_col] > row[actor_col]]
+    if p.type in UNDIRECTED:
+        actors, recipients = actors + recipients, []
+    return actors, recipients
+
+
+def accept(p: Proposal, th: Thresholds) -> bool:
+    return p.p_type >= (th.type_with_trigger if p.has_trigger else th.type)
+
+
+def decode(views: list[UnitView], proposals: list[Proposal], th: Thresholds, article_id: str) -> list[Event]:
+    events: dict[tuple[str, frozenset[str], frozenset[str]], Event] = {}
+    for p in proposals:
+        if not accept(p, th):
+            continue
+        actors, recipients = choose_roles(p, th)
+        if not actors:
+            continue
+        key = (p.type, frozenset(actors), frozenset(recipients))
+        view = views[p.view_index]
+        unit = view.unit
+        evidence = Evidence(unit.text, unit.start, unit.start + len(unit.text))
+        if key in events:
+            if all(e.start != evidence.start for e in events[key].evidence):
+                events[key].evidence.append(evidence)
+            continue
+        events[key] = _event(p, view, actors, recipients, evidence)
+    out = list(events.values())
+    for n, e in enumerate(out):
+        e.id = f"{article_id}/e{n}"
+    return out
+
+
+def _event(p: Proposal, view: UnitView, actors: list[str], recipients: list[str], evidence: Evidence) -> Event:
+    published = _day(view.published)
+    date, precision, historical = event_date(view.unit, published)
+    cameo = ontology.cameo(p.type, None)
+    role_conf = float(p.p_roles[[p.keys.index(k) for k in actors], 1].mean())
+    return Event(
+        id="", type=p.type, mode=None, context=contexts_for(view.unit.norm.text), cameo=cameo,
+        goldstein=ontology.goldstein(cameo), quad=ontology.quad(p.type),
+        actors=[p.parties[k] for k in actors], recipients=[p.parties[k] for k in recipients],
+        date=date, date_precision=precision, historical=historical, location=location_for(view.unit.text),
+        evidence=[evidence], confidence=round(p.p_type * role_conf, 3),
+    )
+
+
+def _day(published: str | None) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(published[:10]) if published else None
+    except ValueError:
+        return None

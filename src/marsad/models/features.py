@@ -1,0 +1,146 @@
+"""Features an Arabic linguist would recognise, for the type model and the role model.
+
+Type model (one sentence): clitic-stripped stems and their bigrams, trigger-lexicon hits by type and by
+form class (verb, noun with or without the article), negation, future, hypothetical and reported-speech
+markers, title vs body, the kinds of actors present.
+
+Role model (one candidate party key for one event type in one sentence): where the party stands
+relative to the type's trigger (before/after, distance), the preposition or clitic that governs it
+(مع، من، إلى، على، ضد، ل، ب), whether it follows a reporting verb or sits inside "قال ... إن", whether it
+is an adjective after a noun ("القصف الإسرائيلي"), its kind and sector, whether it comes from an earlier
+sentence (null subject) and the words around it.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from marsad.events.lexicon import Marker, Trigger, markers, triggers
+from marsad.events.units import Cand, Unit, party_key
+from marsad.records import Party
+from marsad.text.phrases import Hit
+from marsad.text.tokenize import split_clitics, words
+
+SPEECH_KINDS = frozenset({"speech", "reported_speech"})
+
+
+@dataclass(slots=True)
+class UnitView:
+    """Everything the models need about one sentence, computed once."""
+
+    unit: Unit
+    trig_hits: list[Hit[Trigger]]
+    marks: list[Hit[Marker]]
+    cands: list[Cand]
+    context: list[Party] = field(default_factory=list)  # parties carried from earlier sentences
+    published: str | None = None  # the article's publication date (ISO)
+
+    @classmethod
+    def build(cls, unit: Unit, cands: list[Cand], context: list[Party], published: str | None) -> UnitView:
+        trig_hits, marks = triggers().find(unit.norm.text), markers().find(unit.norm.text)
+        return cls(unit, trig_hits, marks, cands, context, published)
+
+    def trigger_positions(self, etype: str) -> list[int]:
+        """Original-text offsets of the triggers of ``etype`` in this sentence."""
+        return [self.unit.norm.to_orig(h.start) for h in self.trig_hits if any(t.type == etype for t in h.payloads)]
+
+    def keys(self) -> dict[str, list[Cand]]:
+        """Candidate party keys in order of first mention, with their mentions."""
+        grouped: dict[str, list[Cand]] = defaultdict(list)
+        for c in self.cands:
+            for p in c.parties:
+                grouped[party_key(p)].append(c)
+        return grouped
+
+
+def _bucket(n: int, edges: tuple[int, ...] = (0, 1, 2, 3, 5, 8, 13, 20, 40)) -> str:
+    return str(next((e for e in edges if n <= e), "big"))
+
+
+def type_features(view: UnitView) -> list[str]:
+    norm = view.unit.norm.text
+    stems = [split_clitics(w)[1] for w in words(norm)]
+    feats = [f"w={s}" for s in stems]
+    feats += [f"b={a}_{b}" for a, b in zip(stems, stems[1:], strict=False)]
+    for h in view.trig_hits:
+        for t in h.payloads:
+            article = "def" if h.prefix.endswith("ال") or h.key.startswith("ال") else "bare"
+            feats += [f"trig={t.type}", f"trig={t.type}/{t.pos}/{article}", f"lemma={t.type}/{t.lemma}"]
+            if h.prefix.endswith("س"):
+                feats.append(f"trig_fut={t.type}")
+    feats += [f"mark={h.payloads[0].kind}" for h in view.marks]
+    feats.append("title" if view.unit.is_title else "body")
+    feats += [f"kind={c.mention.kind}" for c in view.cands]
+    feats.append(f"ncand={_bucket(len(view.keys()))}")
+    return feats
+
+
+def _word_before(text: str, pos: int) -> str:
+    before = text[max(0, pos - 25) : pos].split()
+    return split_clitics(before[-1])[1] if before else "^"
+
+
+def _word_after(text: str, pos: int) -> str:
+    after = text[pos : pos + 25].split()
+    return split_clitics(after[0])[1] if after else "$"
+
+
+def role_features(view: UnitView, etype: str, key: str, cands: list[Cand], from_context: bool) -> list[str]:
+    """Features for one party key as a participant of an ``etype`` event in this sentence."""
+    t = etype
+    if from_context:
+        return [f"t={t}", "ctx", f"ctx/t={t}", f"ctx/key_is_code={key.isupper() and len(key) == 3}"]
+    first = cands[0]
+    unit = view.unit
+    norm_text = unit.norm.text
+    trig = view.trigger_positions(etype)
+    feats = [f"t={t}", f"kind/t={first.mention.kind}/{t}", f"sector/t={first.mention.sector}/{t}",
+             f"prep/t={first.prep}/{t}", f"prep={first.prep}", f"kind={first.mention.kind}",
+             f"n/t={_bucket(len(cands))}/{t}", f"rank/t={_bucket(view.cands.index(first))}/{t}",
+             f"title/t={unit.is_title}/{t}", f"keytype={'code' if key.isupper() and len(key) == 3 else 'sector'}"]
+    if trig:
+        nearest = min(trig, key=lambda p: abs(p - first.start))
+        side = "before" if first.end <= nearest else "after"
+        gap = len(unit.text[min(first.end, nearest) : max(first.start, nearest)].split())
+        feats += [f"side/t={side}/{t}", f"side/prep/t={side}/{first.prep}/{t}", f"gap/t={_bucket(gap)}/{t}",
+                  f"side/kind={side}/{first.mention.kind}", f"side/gap={side}/{_bucket(gap)}"]
+    else:
+        feats.append(f"notrig/t={t}")
+    feats += _speech_features(view, first, t)
+    orig_norm_before = _word_before(norm_text, _to_norm(unit, first.start))
+    feats += [f"wb/t={orig_norm_before}/{t}", f"wb={orig_norm_before}",
+              f"wa={_word_after(norm_text, _to_norm(unit, first.end))}"]
+    if first.mention.kind == "demonym" and not first.prep:
+        feats.append(f"adj_after_noun/t={t}")
+    if len(first.parties) > 1:
+        feats.append(f"group/t={t}")
+    return feats
+
+
+def _to_norm(unit: Unit, orig: int) -> int:
+    """Approximate normalised offset for an original offset (exact when nothing was deleted)."""
+    if not unit.norm.breaks:
+        return orig
+    shift = 0
+    for norm_pos, s in unit.norm.breaks:
+        if norm_pos + s <= orig:
+            shift = s
+    return max(0, orig - shift)
+
+
+def _speech_features(view: UnitView, cand: Cand, t: str) -> list[str]:
+    feats = []
+    for h in view.marks:
+        kind = h.payloads[0].kind
+        if kind not in SPEECH_KINDS:
+            continue
+        s_end = view.unit.norm.to_orig(h.end)
+        s_start = view.unit.norm.to_orig(h.start)
+        if 0 <= cand.start - s_end <= 40:
+            feats.append(f"after_speech/t={t}")
+        elif cand.end <= s_start and s_start - cand.end <= 40:
+            feats.append(f"before_speech/t={t}")
+        elif cand.start > s_end + 40:
+            feats.append(f"in_report/t={t}")
+    return feats

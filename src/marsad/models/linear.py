@@ -1,0 +1,56 @@
+"""A linear model stored as plain data: a feature vocabulary (JSON) and a weight matrix (numpy .npz).
+
+Training uses scikit-learn; inference needs only numpy, and loading never unpickles anything
+(``numpy.load(allow_pickle=False)``), so a model directory from anywhere is safe to open.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+
+@dataclass(slots=True)
+class LinearModel:
+    """``scores(features) = sigmoid/softmax(W[:, features].sum() + b)`` over string features."""
+
+    labels: list[str]
+    vocab: dict[str, int]
+    weights: np.ndarray  # (n_labels, n_features), float32
+    bias: np.ndarray  # (n_labels,)
+    multiclass: bool = False  # softmax over labels instead of independent sigmoids
+
+    def scores(self, features: list[str]) -> np.ndarray:
+        idx = [i for f in features if (i := self.vocab.get(f)) is not None]
+        z = self.bias.astype(np.float64)
+        if idx:
+            z = z + self.weights[:, idx].sum(axis=1)
+        if self.multiclass:
+            e = np.exp(z - z.max())
+            return e / e.sum()
+        return 1.0 / (1.0 + np.exp(-z))
+
+    def save(self, directory: Path, name: str) -> None:
+        directory.mkdir(parents=True, exist_ok=True)
+        meta = {"labels": self.labels, "multiclass": self.multiclass, "vocab": self.vocab}
+        (directory / f"{name}.json").write_text(json.dumps(meta, ensure_ascii=False, sort_keys=True), "utf-8")
+        np.savez_compressed(directory / f"{name}.npz", weights=self.weights.astype(np.float16), bias=self.bias)
+
+    @classmethod
+    def load(cls, directory: Path, name: str) -> LinearModel:
+        meta = json.loads((directory / f"{name}.json").read_text("utf-8"))
+        with np.load(directory / f"{name}.npz", allow_pickle=False) as arrays:
+            weights = arrays["weights"].astype(np.float32)
+            bias = arrays["bias"].astype(np.float64)
+        return cls(meta["labels"], meta["vocab"], weights, bias, bool(meta["multiclass"]))
+
+    @classmethod
+    def from_sklearn(cls, labels: list[str], feature_names: list[str], coef: np.ndarray, intercept: np.ndarray,
+                     multiclass: bool, min_weight: float = 1e-3) -> LinearModel:
+        """Keep only features with a weight above ``min_weight`` for some label (keeps the model small)."""
+        keep = np.flatnonzero(np.abs(coef).max(axis=0) >= min_weight)
+        vocab = {feature_names[j]: k for k, j in enumerate(keep)}
+        return cls(labels, vocab, coef[:, keep].astype(np.float32), intercept.astype(np.float64), multiclass)

@@ -1,0 +1,198 @@
+"""``marsad train``: fit the type and role models on gold annotations and choose decoding thresholds.
+
+Steps: align gold events to the pipeline's sentences and mentions (``align``); fit a one-vs-rest logistic
+regression over sentence features for types and a multinomial one over (type, party) features for
+roles; run 5-fold cross-validation by document to get out-of-fold proposals; choose thresholds by
+coordinate ascent on the out-of-fold strict F1 (never on dev); refit on everything and save plain data
+(JSON vocabularies, .npz weights, thresholds and a report with the training file's hash and scores).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import random
+import time
+from collections import Counter
+from dataclasses import fields
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from marsad.events import ontology
+from marsad.evaluate import score
+from marsad.models.align import AlignStats, DocExample, examples, role_labels
+from marsad.models.decode import ROLE_LABELS, Models, Proposal, Thresholds, choose_roles, key_parties, propose
+from marsad.models.features import role_features, type_features
+from marsad.models.linear import LinearModel
+
+FOLDS = 5
+MIN_P = 0.04  # proposals below this type probability are never accepted, whatever the thresholds
+GRID = {
+    "type": [0.05, 0.08, 0.12, 0.16, 0.2, 0.25, 0.3, 0.4, 0.5],
+    "type_with_trigger": [0.04, 0.06, 0.08, 0.12, 0.16, 0.2, 0.25, 0.3, 0.4],
+    "actor": [0.3, 0.35, 0.4, 0.45, 0.5, 0.6],
+    "actor_floor": [0.1, 0.15, 0.2, 0.3, 0.4],
+    "recipient": [0.25, 0.3, 0.35, 0.4, 0.5, 0.6],
+}
+TYPE_C = 0.5  # inverse regularisation, chosen on training folds
+ROLE_C = 1.0
+
+
+def _vectorize(rows: list[list[str]]) -> tuple[Any, list[str]]:
+    from sklearn.feature_extraction import DictVectorizer
+
+    vec = DictVectorizer()
+    matrix = vec.fit_transform([Counter(r) for r in rows]).tocsr()
+    matrix.indices = matrix.indices.astype(np.int32)  # liblinear accepts 32-bit indices only
+    matrix.indptr = matrix.indptr.astype(np.int32)
+    return matrix, list(vec.get_feature_names_out())
+
+
+def fit_types(docs: list[DocExample], seed: int) -> LinearModel:
+    from sklearn.linear_model import LogisticRegression
+
+    rows, labels = [], []
+    for d in docs:
+        for i, view in enumerate(d.views):
+            rows.append(type_features(view))
+            labels.append({e["type"] for e in d.anchored.get(i, [])})
+    matrix, names = _vectorize(rows)
+    coef, intercept = [], []
+    for t in ontology.TYPES:
+        y = np.array([t in ls for ls in labels], dtype=int)
+        if y.sum() == 0:
+            coef.append(np.zeros(len(names)))
+            intercept.append(-10.0)
+            continue
+        clf = LogisticRegression(C=TYPE_C, solver="liblinear", random_state=seed, max_iter=200).fit(matrix, y)
+        coef.append(clf.coef_[0])
+        intercept.append(float(clf.intercept_[0]))
+    return LinearModel.from_sklearn(list(ontology.TYPES), names, np.vstack(coef), np.array(intercept), False)
+
+
+def fit_roles(docs: list[DocExample], seed: int) -> LinearModel:
+    from sklearn.linear_model import LogisticRegression
+
+    rows, y = [], []
+    for d in docs:
+        for i, events in d.anchored.items():
+            view = d.views[i]
+            keys, _, ctx = key_parties(view)
+            grouped = view.keys()
+            for etype in {e["type"] for e in events}:
+                actors, recipients = role_labels(events, etype)
+                for k in keys:
+                    rows.append(role_features(view, etype, k, grouped.get(k, []), k in ctx))
+                    y.append(1 if k in actors else 2 if k in recipients else 0)
+    matrix, names = _vectorize(rows)
+    clf = LogisticRegression(C=ROLE_C, max_iter=1000, random_state=seed).fit(matrix, np.array(y))
+    coef, intercept = clf.coef_, clf.intercept_
+    return LinearModel.from_sklearn(list(ROLE_LABELS), names, coef, intercept, True)
+
+
+def _gold(docs: list[DocExample]) -> dict[str, list[dict[str, Any]]]:
+    return {d.doc_id: d.gold for d in docs}
+
+
+def _historical(docs: list[DocExample]) -> dict[tuple[str, int], bool]:
+    from marsad.events.coder import event_date
+    from marsad.models.decode import _day
+
+    return {(d.doc_id, i): event_date(v.unit, _day(v.published))[2] for d in docs for i, v in enumerate(d.views)}
+
+
+def _system(proposals: dict[str, list[Proposal]], th: Thresholds, hist: dict[tuple[str, int], bool]
+            ) -> dict[str, list[dict[str, Any]]]:
+    """Light decoding to scoring dicts (keys only), for the threshold search."""
+    from marsad.models.decode import accept
+
+    out: dict[str, list[dict[str, Any]]] = {}
+    for doc_id, props in proposals.items():
+        seen: set[tuple[str, frozenset[str], frozenset[str]]] = set()
+        events = []
+        for p in props:
+            if not accept(p, th):
+                continue
+            actors, recipients = choose_roles(p, th)
+            key = (p.type, frozenset(actors), frozenset(recipients))
+            if actors and key not in seen:
+                seen.add(key)
+                events.append({"type": p.type, "actors": [{"code": k} for k in actors],
+                               "recipients": [{"code": k} for k in recipients],
+                               "historical": hist[(doc_id, p.view_index)]})
+        out[doc_id] = events
+    return out
+
+
+def search_thresholds(proposals: dict[str, list[Proposal]], gold: dict[str, list[dict[str, Any]]],
+                      hist: dict[tuple[str, int], bool]) -> tuple[Thresholds, float]:
+    """Coordinate ascent over ``GRID`` maximising out-of-fold strict F1."""
+    th = Thresholds()
+    best = score(gold, _system(proposals, th, hist)).strict.f1
+    for _ in range(2):
+        for name, values in GRID.items():
+            for value in values:
+                trial = Thresholds(**{**th.as_dict(), name: value})
+                f1 = score(gold, _system(proposals, trial, hist)).strict.f1
+                if f1 > best + 1e-9:
+                    best, th = f1, trial
+    return th, best
+
+
+def _folds(docs: list[DocExample], seed: int) -> list[list[DocExample]]:
+    order = list(range(len(docs)))
+    random.Random(seed).shuffle(order)
+    return [[docs[j] for j in order[k::FOLDS]] for k in range(FOLDS)]
+
+
+def cross_validate(docs: list[DocExample], seed: int) -> dict[str, list[Proposal]]:
+    proposals: dict[str, list[Proposal]] = {}
+    folds = _folds(docs, seed)
+    for k, held in enumerate(folds):
+        train_docs = [d for j, f in enumerate(folds) if j != k for d in f]
+        models = Models(fit_types(train_docs, seed), fit_roles(train_docs, seed))
+        for d in held:
+            proposals[d.doc_id] = propose(d.views, models, MIN_P)
+    return proposals
+
+
+def file_hash(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def train(gold_path: Path, out_dir: Path, seed: int = 13, log: Any = print) -> dict[str, Any]:
+    """Train everything and write the model directory; returns the report that is saved beside it."""
+    started = time.perf_counter()
+    stats = AlignStats()
+    docs = list(examples(gold_path, stats))
+    log(f"aligned {stats.events_aligned}/{stats.events} events, {stats.parties_aligned}/{stats.parties} parties")
+    proposals = cross_validate(docs, seed)
+    gold, hist = _gold(docs), _historical(docs)
+    th, cv_f1 = search_thresholds(proposals, gold, hist)
+    cv = score(gold, _system(proposals, th, hist))
+    log(f"cross-validated strict F1 {cv.strict.f1:.3f}, types F1 {cv.types.f1:.3f}")
+    models = Models(fit_types(docs, seed), fit_roles(docs, seed), th)
+    report = {
+        "train_file": gold_path.name, "train_sha256": file_hash(gold_path), "seed": seed,
+        "alignment": stats.as_dict(), "thresholds": th.as_dict(),
+        "cv": {"strict": cv.strict.as_dict(), "partial": cv.partial.as_dict(), "types": cv.types.as_dict()},
+        "seconds": round(time.perf_counter() - started, 1),
+    }
+    save(models, out_dir, report)
+    return report
+
+
+def save(models: Models, out_dir: Path, report: dict[str, Any]) -> None:
+    out_dir.mkdir(parents=True, exist_ok=True)
+    models.types.save(out_dir, "types")
+    models.roles.save(out_dir, "roles")
+    (out_dir / "model.json").write_text(json.dumps(report, indent=1, ensure_ascii=False) + "\n", "utf-8")
+
+
+def load(model_dir: Path) -> Models:
+    report = json.loads((model_dir / "model.json").read_text("utf-8"))
+    names = {f.name for f in fields(Thresholds)}
+    th = Thresholds(**{k: float(v) for k, v in report["thresholds"].items() if k in names})
+    return Models(LinearModel.load(model_dir, "types"), LinearModel.load(model_dir, "roles"), th, report)
