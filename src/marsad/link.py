@@ -15,11 +15,13 @@ The cascade, in order:
 from __future__ import annotations
 
 import datetime as dt
+import re
+from collections import Counter
 from dataclasses import dataclass
 from functools import cache
 
 from marsad.kb.matcher import Compiled, Entry, compiled
-from marsad.kb.model import Office, Person, load_kb, parse_day
+from marsad.kb.model import ROLE_RANK, Office, Person, load_kb, parse_day
 from marsad.records import Article, Mention, Span
 from marsad.text.normalize import NormText, normalize
 from marsad.text.phrases import Hit
@@ -37,10 +39,12 @@ KIND_PRIORITY = (
     "generic",
     "place",
     "demonym",
+    "self",
 )
 PARTY_KINDS = frozenset({"person", "org", "role", "state", "seat", "capital", "institution", "counterpart"})
 CONFIDENCE = {"name": 0.95, "short": 0.85, "surname": 0.8, "role": 0.8, "entity": 0.9, "demonym": 0.6}
 GAP_CHARS = frozenset(" \t")
+SENIOR_RANK = ROLE_RANK["foreign_minister"]  # offices senior enough for a bare surname to name their holder
 MAX_PERSON_GAP = 3  # characters allowed between a role phrase and the name it introduces (", " etc.)
 
 
@@ -116,6 +120,17 @@ def _country_after(
     return (entry.code, j + 1, hits[j].end) if entry and entry.code else (None, j, end)
 
 
+_IN_COUNTRY = re.compile(r"^(?: [^ ]+)? (?:في|داخل) $")
+
+
+def _country_in(hits: list[Hit[Entry]], j: int, text: str, end: int) -> str | None:
+    """"السلطات الشرعية في سوريا": a state named after "في" (one adjective may come between)."""
+    if j >= len(hits) or not _IN_COUNTRY.match(text[end : hits[j].start]):
+        return None
+    entry = _entry(hits[j], "state")
+    return entry.code if entry else None
+
+
 def _compose_one(hits: list[Hit[Entry]], i: int, text: str) -> tuple[_Phrase, int]:
     hit = hits[i]
     head = _primary(hit)
@@ -123,7 +138,13 @@ def _compose_one(hits: list[Hit[Entry]], i: int, text: str) -> tuple[_Phrase, in
         return _Phrase(hit.start, hit.end, head, person_entries=_people(hit)), i + 1
     if head.kind not in ("role", "institution", "generic", "counterpart"):
         return _Phrase(hit.start, hit.end, head, country=head.code), i + 1
-    country, j, end = _country_after(hits, i + 1, text, hit.end, head.form)
+    country, j, end = None, i + 1, hit.end
+    for form in {e.form for e in hit.payloads if e.kind == head.kind}:
+        country, j, end = _country_after(hits, i + 1, text, hit.end, form)
+        if country:
+            break
+    if country is None and head.kind in ("institution", "generic"):
+        country = _country_in(hits, j, text, end)
     if country is None and head.kind == "role" and head.code:
         country = head.code  # fixed roles: خادم الحرمين الشريفين, المرشد الأعلى
     phrase = _Phrase(hit.start, end, head, country=country)
@@ -134,7 +155,12 @@ def _compose_one(hits: list[Hit[Entry]], i: int, text: str) -> tuple[_Phrase, in
             nxt = _entry(hits[j], "role")
             if nxt:
                 phrase.role = nxt
-                country2, j, end = _country_after(hits, j + 1, text, hits[j].end, nxt.form)
+                country2, j2, end2 = None, j + 1, hits[j].end
+                for form in {e.form for e in hits[j].payloads if e.kind == "role"}:
+                    country2, j2, end2 = _country_after(hits, j + 1, text, hits[j].end, form)
+                    if country2:
+                        break
+                j, end = j2, end2
                 phrase.country = country2 or phrase.country
                 phrase.end = end
         if (
@@ -172,6 +198,8 @@ class _ArticleLinker:
             m.refers_to = self._last_parties(2)
             m.confidence = 0.7
             return m
+        if head.kind == "self":
+            return self._self_reference(m)
         if head.kind == "org":
             m.kb_id, m.name = f"org:{head.ref}", head.name
         elif head.kind in ("state", "capital", "seat", "place", "demonym"):
@@ -197,8 +225,21 @@ class _ArticleLinker:
     def _choose_person(self, phrase: _Phrase) -> Entry | None:
         candidates = [e for e in phrase.person_entries if e.form != "surname" or e.ref in self.full_named]
         if not candidates:
+            candidates = self._senior_by_surname(phrase)
+        if not candidates:
             return None
         return max(candidates, key=lambda e: self._person_score(e, phrase))
+
+    def _senior_by_surname(self, phrase: _Phrase) -> list[Entry]:
+        """A bare surname ("الأسد") before any full mention: the one bearer in a senior office that day."""
+        if self.day is None:
+            return []
+        senior = []
+        for e in phrase.person_entries:
+            office = self.index.people[e.ref].office_at(self.day)
+            if office is not None and office.sector == "GOV" and ROLE_RANK.get(office.role, 99) <= SENIOR_RANK:
+                senior.append(e)
+        return senior if len(senior) == 1 else []
 
     def _person_score(self, entry: Entry, phrase: _Phrase) -> tuple[int, int, int, int]:
         person = self.index.people[entry.ref]
@@ -251,6 +292,15 @@ class _ArticleLinker:
             m.refers_to = [self.mentions.index(prior)]
         return m
 
+    def _self_reference(self, m: Mention) -> Mention | None:
+        """"بلاده", "حكومته": the government of the most recently named party's country."""
+        for prior in reversed(self.mentions):
+            if prior.code and prior.kind in PARTY_KINDS:
+                m.code, m.sector, m.kind = prior.code, "GOV", "self"
+                m.kb_id, m.confidence = f"country:{prior.code}", 0.6
+                return m
+        return None
+
     def _last_role(self) -> str | None:
         """For a counterpart word with a country: the role of the most recent person named."""
         for prior in reversed(self.mentions):
@@ -259,10 +309,13 @@ class _ArticleLinker:
         return None
 
     def _last_with_role(self, role: str) -> Mention | None:
-        for prior in reversed(self.mentions):
-            if prior.role == role and prior.code:
-                return prior
-        return None
+        """The person most often named so far with ``role`` (the most recent on ties)."""
+        holders = [m for m in self.mentions if m.role == role and m.code]
+        if not holders:
+            return None
+        counts = Counter(m.kb_id or m.code for m in holders)
+        best = max(counts.values())
+        return next(m for m in reversed(holders) if counts[m.kb_id or m.code] == best)
 
     def _last_parties(self, n: int) -> list[int]:
         picked: list[int] = []
@@ -308,7 +361,29 @@ def link(article: Article, *, matcher: Compiled | None = None) -> list[Mention]:
             mention = state.resolve(phrase, span, text[start:end])
             if mention is not None:
                 state.mentions.append(mention)
+    _fill_context_country(state.mentions)
     return state.mentions
+
+
+CONTEXT_SHARE = 0.4  # a country must account for this share of named parties to lend its code
+
+
+def _fill_context_country(mentions: list[Mention]) -> None:
+    """Institutions and generic actors with no country take the article's dominant one, if any.
+
+    "المعارضة" or "رئاسة الجمهورية" in an article that is mostly about one country belong to it; when no
+    country dominates, they stay without a code, as the guidelines ask.
+    """
+    named = Counter(m.code for m in mentions if m.code and m.kind in ("person", "role", "state", "demonym"))
+    if not named:
+        return
+    code, n = named.most_common(1)[0]
+    if n / sum(named.values()) < CONTEXT_SHARE or len(code) != 3:
+        return
+    for m in mentions:
+        if m.code is None and m.kind in ("institution", "generic") and m.sector not in ("UAF",):
+            m.code = code
+            m.confidence = min(m.confidence, 0.5)
 
 
 def _to_doc_span(article: Article, start: int, end: int, base: int | None) -> Span:

@@ -63,7 +63,7 @@ def process(doc: Document, stats: Stats | None = None, *, events: bool = True, u
 
 
 def run(
-    sources: Iterable[str | Path], errors: ErrorLog, stats: Stats, *, events: bool = True
+    sources: Iterable[str | Path], errors: ErrorLog, stats: Stats, *, events: bool = True, use_model: bool = True
 ) -> Iterator[tuple[Document, list[Article]]]:
     """Read every source and process each document; failures are counted, never raised."""
     for source in sources:

@@ -14,14 +14,15 @@ from marsad.text.normalize import normalize_text
 from marsad.text.phrases import PhraseMatcher
 
 # Derived demonym forms: nisba + (fem, dual, plural) endings, with and without the article.
-DEMONYM_ENDINGS = ("", "ه", "ين", "ون", "ان", "تين", "تان", "ات")
+DEMONYM_ENDINGS = ("", "ه", "ين", "ون", "ان", "تين", "تان", "ات", "ا")
 
 
 @dataclass(slots=True, frozen=True)
 class Entry:
     """What a surface form stands for."""
 
-    kind: str  # state | demonym | capital | seat | place | org | institution | role | person | generic | group | counterpart
+    # state | demonym | capital | seat | place | org | institution | role | person | generic | group | counterpart
+    kind: str
     ref: str  # code, org id, role id, person id, generic id ...
     code: str | None = None
     sector: str | None = None
@@ -34,9 +35,12 @@ Compiled = PhraseMatcher[Entry]
 
 def demonym_forms(base: str) -> list[str]:
     """All inflections of a nisba adjective (روسي -> روسيه, الروسيين ...), normalised."""
-    base = normalize_text(base)
-    forms = [base + ending for ending in DEMONYM_ENDINGS]
-    return forms + ["ال" + f for f in forms]
+    parts = normalize_text(base).split()
+    forms = []
+    for ending in DEMONYM_ENDINGS:
+        forms.append(" ".join(w + ending for w in parts))
+        forms.append(" ".join("ال" + w + ending for w in parts))  # both words take the article
+    return forms
 
 
 def _add_countries(b: Compiled, kb: KBData) -> None:
@@ -83,7 +87,12 @@ def _add_roles(b: Compiled, kb: KBData) -> None:
 
 def _add_generic(b: Compiled, kb: KBData) -> None:
     for g in kb.generic:
-        kind = "group" if g.get("group") else "counterpart" if g.get("counterpart") else "generic"
+        kind = (
+            "group" if g.get("group")
+            else "counterpart" if g.get("counterpart")
+            else "self" if g.get("self_reference")
+            else "generic"
+        )
         code = g.get("code")
         for form in g.get("ar") or []:
             b.add(form, Entry(kind, str(g["id"]), code, g.get("sector"), form="adj"))
