@@ -118,6 +118,12 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     from marsad import evaluate as ev
 
     logging.basicConfig(level=logging.ERROR)
+    if args.actors:
+        result = ev.actor_recall(args.gold, include_historical=args.include_historical)
+        print(json.dumps(result, ensure_ascii=False, indent=1) if args.json else
+              f"actor recall: {result['recall']:.3f} ({result['found']}/{result['total']} gold party codes "
+              "found among the article's linked mentions)")
+        return 0
     gold = ev.gold_events(args.gold)
     system = (
         ev.system_events_from_output(args.system) if args.system else ev.system_events_from_run(args.gold)
@@ -181,6 +187,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--system", help="marsad extract output to score; default: run the extractor on the gold")
     p.add_argument("--include-historical", action="store_true", help="also score historical events")
     p.add_argument("--no-model", action="store_true", help="score the rules-only coder")
+    p.add_argument("--actors", action="store_true", help="actor recall of the linker instead of event scores")
     p.add_argument("--json", action="store_true", help="machine-readable scores")
     p.set_defaults(func=cmd_evaluate)
 

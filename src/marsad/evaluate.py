@@ -182,6 +182,29 @@ def system_events_from_run(path: str | Path, use_model: bool = True) -> dict[str
     return grouped
 
 
+def actor_recall(path: str | Path, include_historical: bool = False) -> dict[str, Any]:
+    """Share of gold actor and recipient codes that appear among the article's linked mentions."""
+    from marsad.pipeline import Stats, run
+    from marsad.readers.errors import ErrorLog
+
+    gold = gold_events(path)
+    found = total = 0
+    missed: Counter[str] = Counter()
+    for doc, articles in run([path], ErrorLog(), Stats(), events=False):
+        keys = {m.code or m.sector or "UNK" for a in articles for m in a.mentions}
+        for event in gold.get(doc.id, []):
+            if event.get("historical") and not include_historical:
+                continue
+            for party in (event.get("actors") or []) + (event.get("recipients") or []):
+                total += 1
+                key = _code(party)
+                found += key in keys
+                if key not in keys:
+                    missed[f"{key} {party.get('text')}"] += 1
+    return {"recall": round(found / total, 4) if total else 0.0, "found": found, "total": total,
+            "top_missed": missed.most_common(15)}
+
+
 def format_report(scores: Scores) -> str:
     lines = [f"documents: {scores.documents}", f"{'':10} {'P':>6} {'R':>6} {'F1':>6}   tp   fp   fn"]
     for name, prf in (("strict", scores.strict), ("partial", scores.partial), ("types", scores.types)):

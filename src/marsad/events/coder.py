@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 
 from marsad.events import ontology
 from marsad.events.context import contexts_for, location_for
-from marsad.events.lexicon import Marker, Trigger, markers, triggers
+from marsad.events.lexicon import Marker, Trigger, markers, trigger_hits
 from marsad.events.units import RECIPIENT_PREPS, Cand, Unit, candidates, party_key, units
 from marsad.records import Article, Event, Evidence, Mention, Party, Span
 from marsad.text.dates import find_dates
@@ -156,7 +156,7 @@ def _initiator(unit: Unit, marks: list[Hit[Marker]], cands: list[Cand]) -> Cand 
     return None
 
 
-def _event_date(unit: Unit, published: dt.date | None) -> tuple[str | None, str | None, bool]:
+def event_date(unit: Unit, published: dt.date | None) -> tuple[str | None, str | None, bool]:
     matches = find_dates(unit.text, reference=published)
     if matches:
         m = matches[0]
@@ -194,7 +194,7 @@ def _published(article: Article) -> dt.date | None:
 def _code_unit(
     article: Article, unit: Unit, mentions: list[Mention], published: dt.date | None, state: _State
 ) -> None:
-    hits = triggers().find(unit.norm.text)
+    hits = trigger_hits(unit.norm.text)
     if not hits:
         return
     marks = markers().find(unit.norm.text)
@@ -232,7 +232,7 @@ def _add_event(
         return
     mode = trig.mode if etype == trig.type and ontology.is_valid(etype, trig.mode) else None
     cameo = ontology.cameo(etype, mode)
-    date, precision, historical = _event_date(unit, published)
+    date, precision, historical = event_date(unit, published)
     state.events[key] = Event(
         id="",
         type=etype,

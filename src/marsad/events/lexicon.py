@@ -16,7 +16,7 @@ import yaml
 
 from marsad.events import ontology
 from marsad.text.normalize import normalize_text
-from marsad.text.phrases import PhraseMatcher
+from marsad.text.phrases import Hit, PhraseMatcher
 
 
 @dataclass(slots=True, frozen=True)
@@ -67,6 +67,24 @@ def triggers() -> PhraseMatcher[Trigger]:
                 if form:
                     matcher.add(str(form), trig)
     return matcher.compile()
+
+
+# Verb entries also list masdars; a bare preposition clitic before a verb form is a misreading
+# ("بحث" is not ب + حث), so verb triggers accept only these proclitics.
+VERB_PROCLITICS = frozenset({"", "و", "ف", "س", "وس", "فس", "ال", "وال", "فال", "بال", "لل", "ولل", "فلل"})
+
+
+def trigger_hits(norm_text: str) -> list[Hit[Trigger]]:
+    """Trigger hits in normalised text, with verb readings dropped where the clitics rule them out."""
+    out: list[Hit[Trigger]] = []
+    for hit in triggers().find(norm_text):
+        if hit.prefix in VERB_PROCLITICS:
+            out.append(hit)
+            continue
+        kept = tuple(t for t in hit.payloads if t.pos != "verb")
+        if kept:
+            out.append(Hit(hit.start, hit.end, hit.key, kept, hit.prefix, hit.suffix))
+    return out
 
 
 def _flatten(node: Any, kind: str) -> list[Marker]:

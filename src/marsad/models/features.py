@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from marsad.events.lexicon import Marker, Trigger, markers, triggers
+from marsad.events.lexicon import Marker, Trigger, markers, trigger_hits
 from marsad.events.units import Cand, Unit, party_key
 from marsad.records import Party
 from marsad.text.phrases import Hit
@@ -38,7 +38,7 @@ class UnitView:
 
     @classmethod
     def build(cls, unit: Unit, cands: list[Cand], context: list[Party], published: str | None) -> UnitView:
-        trig_hits, marks = triggers().find(unit.norm.text), markers().find(unit.norm.text)
+        trig_hits, marks = trigger_hits(unit.norm.text), markers().find(unit.norm.text)
         return cls(unit, trig_hits, marks, cands, context, published)
 
     def trigger_positions(self, etype: str) -> list[int]:
