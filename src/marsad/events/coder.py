@@ -106,6 +106,26 @@ def _assign(
     return actors, recipients, initiator
 
 
+def rule_roles(unit: Unit, hits: list[Hit[Trigger]], marks: list[Hit[Marker]], cands: list[Cand]
+               ) -> dict[str, tuple[set[str], set[str]]]:
+    """Per event type, the party keys the rule frames make actors and recipients in this sentence.
+
+    The learned role model takes these as features: the rules' reading of the frame, which the model
+    can trust or overrule by what it learned.
+    """
+    out: dict[str, tuple[set[str], set[str]]] = {}
+    state = _State()
+    for hit in hits:
+        if _is_negated(unit, hit, marks):
+            continue
+        for trig in hit.payloads:
+            actors, recipients, _ = _assign(unit, hit, trig, cands, marks, state)
+            a, r = out.setdefault(trig.type, (set(), set()))
+            a.update(party_key(p) for p in actors)
+            r.update(party_key(p) for p in recipients)
+    return out
+
+
 def _joined_by_and(text: str, left: Cand, right: Cand) -> bool:
     gap = text[left.end : right.start].strip(" ,،")
     return gap == "و" or (gap == "" and text[right.start : right.start + 1] == "و")

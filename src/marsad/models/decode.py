@@ -37,6 +37,7 @@ class Thresholds:
     actor: float = 0.5
     actor_floor: float = 0.3  # the best candidate still acts when over this, if no one passes ``actor``
     recipient: float = 0.5
+    recipient_floor: float = 0.5  # the best non-actor still receives when over this, if no one passes
 
     def as_dict(self) -> dict[str, float]:
         return {f.name: getattr(self, f.name) for f in fields(self)}
@@ -125,6 +126,12 @@ def choose_roles(p: Proposal, th: Thresholds) -> tuple[list[str], list[str]]:
             actors = [p.keys[best]]
     recipients = [k for k, row in zip(p.keys, p.p_roles, strict=True)
                   if row[rec_col] >= th.recipient and k not in actors and row[rec_col] > row[actor_col]]
+    if not recipients and p.type not in UNDIRECTED:
+        others = [i for i, k in enumerate(p.keys) if k not in actors]
+        if others:
+            best = max(others, key=lambda i: p.p_roles[i, rec_col])
+            if p.p_roles[best, rec_col] >= th.recipient_floor:
+                recipients = [p.keys[best]]
     if p.type in UNDIRECTED:
         actors, recipients = actors + recipients, []
     return actors, recipients

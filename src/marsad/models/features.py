@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from marsad.events.coder import rule_roles
 from marsad.events.lexicon import Marker, Trigger, markers, trigger_hits
 from marsad.events.units import Cand, Unit, party_key
 from marsad.records import Party
@@ -35,11 +36,13 @@ class UnitView:
     cands: list[Cand]
     context: list[Party] = field(default_factory=list)  # parties carried from earlier sentences
     published: str | None = None  # the article's publication date (ISO)
+    rules: dict[str, tuple[set[str], set[str]]] = field(default_factory=dict)  # rule frames' roles by type
 
     @classmethod
     def build(cls, unit: Unit, cands: list[Cand], context: list[Party], published: str | None) -> UnitView:
         trig_hits, marks = trigger_hits(unit.norm.text), markers().find(unit.norm.text)
-        return cls(unit, trig_hits, marks, cands, context, published)
+        rules = rule_roles(unit, trig_hits, marks, cands) if trig_hits and cands else {}
+        return cls(unit, trig_hits, marks, cands, context, published, rules)
 
     def trigger_positions(self, etype: str) -> list[int]:
         """Original-text offsets of the triggers of ``etype`` in this sentence."""
@@ -89,13 +92,14 @@ def _word_after(text: str, pos: int) -> str:
 def role_features(view: UnitView, etype: str, key: str, cands: list[Cand], from_context: bool) -> list[str]:
     """Features for one party key as a participant of an ``etype`` event in this sentence."""
     t = etype
+    feats = _rule_features(view, etype, key)
     if from_context:
-        return [f"t={t}", "ctx", f"ctx/t={t}", f"ctx/key_is_code={key.isupper() and len(key) == 3}"]
+        return [*feats, f"t={t}", "ctx", f"ctx/t={t}", f"ctx/key_is_code={key.isupper() and len(key) == 3}"]
     first = cands[0]
     unit = view.unit
     norm_text = unit.norm.text
     trig = view.trigger_positions(etype)
-    feats = [f"t={t}", f"kind/t={first.mention.kind}/{t}", f"sector/t={first.mention.sector}/{t}",
+    feats += [f"t={t}", f"kind/t={first.mention.kind}/{t}", f"sector/t={first.mention.sector}/{t}",
              f"prep/t={first.prep}/{t}", f"prep={first.prep}", f"kind={first.mention.kind}",
              f"n/t={_bucket(len(cands))}/{t}", f"rank/t={_bucket(view.cands.index(first))}/{t}",
              f"title/t={unit.is_title}/{t}", f"keytype={'code' if key.isupper() and len(key) == 3 else 'sector'}"]
@@ -115,6 +119,32 @@ def role_features(view: UnitView, etype: str, key: str, cands: list[Cand], from_
         feats.append(f"adj_after_noun/t={t}")
     if len(first.parties) > 1:
         feats.append(f"group/t={t}")
+    if view.cands and view.cands[0] is first and not first.prep:
+        feats.append(f"sentence_subject/t={t}")
+    return feats + _aggregate(cands, t)
+
+
+def _rule_features(view: UnitView, etype: str, key: str) -> list[str]:
+    """What the rule frames made of this key: actor, recipient, or left out, for this type or any."""
+    feats = []
+    if etype in view.rules:
+        actors, recipients = view.rules[etype]
+        role = "actor" if key in actors else "recipient" if key in recipients else "none"
+        feats += [f"rule={role}", f"rule/t={role}/{etype}"]
+    else:
+        feats.append("rule=notype")
+    if any(key in a for a, _ in view.rules.values()):
+        feats.append("rule_any=actor")
+    if any(key in r for _, r in view.rules.values()):
+        feats.append("rule_any=recipient")
+    return feats
+
+
+def _aggregate(cands: list[Cand], t: str) -> list[str]:
+    """Facts over every mention of the key in the sentence, not only the first."""
+    feats = [f"anyprep/t={c.prep}/{t}" for c in cands]
+    if any(not c.prep for c in cands):
+        feats.append(f"some_bare/t={t}")
     return feats
 
 

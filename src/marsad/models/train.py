@@ -35,19 +35,31 @@ GRID = {
     "actor": [0.3, 0.35, 0.4, 0.45, 0.5, 0.6],
     "actor_floor": [0.1, 0.15, 0.2, 0.3, 0.4],
     "recipient": [0.25, 0.3, 0.35, 0.4, 0.5, 0.6],
+    "recipient_floor": [0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.5],
 }
 TYPE_C = 0.5  # inverse regularisation, chosen on training folds
 ROLE_C = 1.0
 
 
-def _vectorize(rows: list[list[str]]) -> tuple[Any, list[str]]:
-    from sklearn.feature_extraction import DictVectorizer
+MIN_FEATURE_COUNT = 3  # features seen in fewer training rows are dropped: they only memorise
 
-    vec = DictVectorizer()
-    matrix = vec.fit_transform([Counter(r) for r in rows]).tocsr()
-    matrix.indices = matrix.indices.astype(np.int32)  # liblinear accepts 32-bit indices only
-    matrix.indptr = matrix.indptr.astype(np.int32)
-    return matrix, list(vec.get_feature_names_out())
+
+def _vectorize(rows: list[list[str]]) -> tuple[Any, list[str]]:
+    """Binary sparse matrix over features seen in at least ``MIN_FEATURE_COUNT`` rows."""
+    from scipy.sparse import csr_matrix
+
+    df = Counter(f for r in rows for f in set(r))
+    names = sorted(f for f, n in df.items() if n >= MIN_FEATURE_COUNT)
+    index = {f: i for i, f in enumerate(names)}
+    indptr, indices = [0], []
+    for r in rows:
+        cols = sorted({index[f] for f in r if f in index})
+        indices.extend(cols)
+        indptr.append(len(indices))
+    data = np.ones(len(indices), dtype=np.float64)
+    matrix = csr_matrix((data, np.array(indices, dtype=np.int32), np.array(indptr, dtype=np.int32)),
+                        shape=(len(rows), len(names)))
+    return matrix, names
 
 
 def fit_types(docs: list[DocExample], seed: int) -> LinearModel:
@@ -66,7 +78,7 @@ def fit_types(docs: list[DocExample], seed: int) -> LinearModel:
             coef.append(np.zeros(len(names)))
             intercept.append(-10.0)
             continue
-        clf = LogisticRegression(C=TYPE_C, solver="liblinear", random_state=seed, max_iter=200).fit(matrix, y)
+        clf = LogisticRegression(C=TYPE_C, solver="saga", tol=1e-3, max_iter=300, random_state=seed).fit(matrix, y)
         coef.append(clf.coef_[0])
         intercept.append(float(clf.intercept_[0]))
     return LinearModel.from_sklearn(list(ontology.TYPES), names, np.vstack(coef), np.array(intercept), False)
@@ -87,7 +99,8 @@ def fit_roles(docs: list[DocExample], seed: int) -> LinearModel:
                     rows.append(role_features(view, etype, k, grouped.get(k, []), k in ctx))
                     y.append(1 if k in actors else 2 if k in recipients else 0)
     matrix, names = _vectorize(rows)
-    clf = LogisticRegression(C=ROLE_C, max_iter=1000, random_state=seed).fit(matrix, np.array(y))
+    clf = LogisticRegression(C=ROLE_C, solver="saga", max_iter=300, tol=1e-3, random_state=seed)
+    clf.fit(matrix, np.array(y))
     coef, intercept = clf.coef_, clf.intercept_
     return LinearModel.from_sklearn(list(ROLE_LABELS), names, coef, intercept, True)
 
