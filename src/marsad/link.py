@@ -356,6 +356,8 @@ def link(article: Article, *, matcher: Compiled | None = None) -> list[Mention]:
     for text, base in _pieces(article):
         norm = normalize(text)
         for phrase in _compose(matcher.find(norm.text), norm.text):
+            if _is_place_name(phrase, norm.text):
+                continue
             start, end = norm.span_to_orig(phrase.start, phrase.end)
             span = _to_doc_span(article, start, end, base)
             mention = state.resolve(phrase, span, text[start:end])
@@ -363,6 +365,29 @@ def link(article: Article, *, matcher: Compiled | None = None) -> list[Mention]:
                 state.mentions.append(mention)
     _fill_context_country(state.mentions)
     return state.mentions
+
+
+# A city named after a locative ("في الرياض") is where something happened, and after a process or
+# meeting noun ("مسار أستانا", "اتفاق أوسلو", "قمة الرياض") it names the process: neither is an actor.
+LOCATIVES = frozenset({"في", "ب", "الي", "من", "داخل", "قرب", "بمدينه", "مدينه", "بالعاصمه", "العاصمه"})
+PROCESS_NOUNS = frozenset(
+    {"مسار", "صيغه", "محادثات", "مفاوضات", "موتمر", "اتفاق", "اتفاقيه", "قمه", "اعلان", "عمليه", "منتدي",
+     "لقاء", "اجتماع", "اجتماعات", "جوله", "تفاهمات", "بيان", "مباحثات", "منصه", "مجموعه"}
+)
+
+
+def _is_place_name(phrase: _Phrase, text: str) -> bool:
+    if phrase.head.kind != "capital":
+        return False
+    word_start = phrase.start
+    while word_start > 0 and text[word_start - 1].isalpha():
+        word_start -= 1
+    clitic = text[word_start : phrase.start].lstrip("وف")
+    before = text[max(0, word_start - 20) : word_start].split()
+    prev = before[-1].lstrip("وف") if before else ""
+    if prev.startswith("ال") and prev[2:] in PROCESS_NOUNS:
+        prev = prev[2:]
+    return clitic in ("ب", "ل") or prev in LOCATIVES or prev in PROCESS_NOUNS
 
 
 CONTEXT_SHARE = 0.4  # a country must account for this share of named parties to lend its code
