@@ -383,7 +383,7 @@ def _is_place_name(phrase: _Phrase, text: str) -> bool:
     while word_start > 0 and text[word_start - 1].isalpha():
         word_start -= 1
     clitic = text[word_start : phrase.start].lstrip("وف")
-    before = text[max(0, word_start - 20) : word_start].split()
+    before = re.findall(r"[^\W\d_]+", text[max(0, word_start - 20) : word_start])
     prev = before[-1].lstrip("وف") if before else ""
     if prev.startswith("ال") and prev[2:] in PROCESS_NOUNS:
         prev = prev[2:]

@@ -79,16 +79,13 @@ def _assign(
     after = [c for c in cands if c.start >= t_end]
     actor_cand: Cand | None = None
     initiator: Party | None = None
-    if trig.direction == "reverse":
-        actor_cand = next((c for c in after if c.prep in (trig.actor_preps or ("من",))), None)
-        recip = [c for c in before if c.prep not in RECIPIENT_PREPS][-1:] or [
-            c for c in after if c is not actor_cand and c.prep not in RECIPIENT_PREPS
-        ][:1]
-        actors = _compound(cands, actor_cand, unit.text) if actor_cand else []
-        return actors, [p for c in recip for p in c.parties], (actors[0] if actors else None)
+    if trig.direction == "reverse" or _receives(marks, hit):
+        return _reverse(unit, trig, before, after, cands)
     init = _initiator(unit, marks, cands)
     if init is not None:
-        actor_cand, initiator = init, init.parties[0]
+        initiator = init.parties[0]
+        others = [p for c in cands if c is not init for p in c.parties if party_key(p) != party_key(initiator)]
+        return init.parties, others, initiator
     if actor_cand is None:
         actor_cand = _speaker(unit, marks, cands, t_start)
     if actor_cand is None and trig.pos == "verb":
@@ -106,23 +103,26 @@ def _assign(
     return actors, recipients, initiator
 
 
-def rule_roles(unit: Unit, hits: list[Hit[Trigger]], marks: list[Hit[Marker]], cands: list[Cand]
-               ) -> dict[str, tuple[set[str], set[str]]]:
+def rule_roles(
+    unit: Unit, hits: list[Hit[Trigger]], marks: list[Hit[Marker]], cands: list[Cand]
+) -> dict[str, tuple[set[str], set[str], bool]]:
     """Per event type, the party keys the rule frames make actors and recipients in this sentence.
 
     The learned role model takes these as features: the rules' reading of the frame, which the model
-    can trust or overrule by what it learned.
+    can trust or overrule by what it learned. The flag says the direction is explicit (an initiator
+    marker, a receiving verb, a host receiving a visitor), not just word order.
     """
-    out: dict[str, tuple[set[str], set[str]]] = {}
+    out: dict[str, tuple[set[str], set[str], bool]] = {}
     state = _State()
     for hit in hits:
         if _is_negated(unit, hit, marks):
             continue
         for trig in hit.payloads:
-            actors, recipients, _ = _assign(unit, hit, trig, cands, marks, state)
-            a, r = out.setdefault(trig.type, (set(), set()))
+            actors, recipients, initiator = _assign(unit, hit, trig, cands, marks, state)
+            a, r, strong = out.get(trig.type, (set(), set(), False))
             a.update(party_key(p) for p in actors)
             r.update(party_key(p) for p in recipients)
+            out[trig.type] = (a, r, strong or initiator is not None)
     return out
 
 
@@ -164,6 +164,29 @@ def _recipients(
         if c.prep in preps or (trig.pos == "verb" and not c.prep) or trig.pos != "verb":
             return _compound(cands, c, text)
     return []
+
+
+def _reverse(unit: Unit, trig: Trigger, before: list[Cand], after: list[Cand], cands: list[Cand]
+             ) -> tuple[list[Party], list[Party], Party | None]:
+    """Reversed frames: "تلقى X اتصالا من Y" and "استقبل X Y" / "X يستقبل Y" make Y the actor."""
+    bare_before = [c for c in before if c.prep not in RECIPIENT_PREPS]
+    bare_after = [c for c in after if c.prep not in RECIPIENT_PREPS]
+    actor = next((c for c in after if c.prep in (trig.actor_preps or ("من",))), None)
+    if bare_before:
+        recipient = bare_before[-1]
+        actor = actor or (bare_after[0] if bare_after else None)
+    else:
+        recipient = bare_after[0] if bare_after else None
+        actor = actor or (bare_after[1] if len(bare_after) > 1 else None)
+    if actor is None or actor is recipient:
+        return [], [], None
+    actors = _compound(cands, actor, unit.text)
+    return actors, list(recipient.parties) if recipient else [], actors[0]
+
+
+def _receives(marks: list[Hit[Marker]], hit: Hit[Trigger]) -> bool:
+    """A receiving verb ("تلقى") before the trigger reverses its frame."""
+    return any(m.payloads[0].kind == "receive" and m.end <= hit.start for m in marks)
 
 
 def _initiator(unit: Unit, marks: list[Hit[Marker]], cands: list[Cand]) -> Cand | None:

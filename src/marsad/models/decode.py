@@ -149,19 +149,48 @@ def decode(views: list[UnitView], proposals: list[Proposal], th: Thresholds, art
         actors, recipients = choose_roles(p, th)
         if not actors:
             continue
-        key = (p.type, frozenset(actors), frozenset(recipients))
         view = views[p.view_index]
+        directed = _direction(view, p.type, actors) if p.type in UNDIRECTED else None
+        key = (p.type, frozenset(actors), frozenset(recipients))
         unit = view.unit
         evidence = Evidence(unit.text, unit.start, unit.start + len(unit.text))
         if key in events:
             if all(e.start != evidence.start for e in events[key].evidence):
                 events[key].evidence.append(evidence)
+            if directed and not events[key].recipients:
+                _set_direction(events[key], p, *directed)
             continue
         events[key] = _event(p, view, actors, recipients, evidence)
+        if directed:
+            _set_direction(events[key], p, *directed)
     out = list(events.values())
     for n, e in enumerate(out):
         e.id = f"{article_id}/e{n}"
     return out
+
+
+def _direction(view: UnitView, etype: str, participants: list[str]) -> tuple[list[str], list[str]] | None:
+    """For CONSULT/COOPERATE: the rule frames' direction (caller, visitor, initiator) when they give one.
+
+    Scoring ignores direction for these types, but users read it: "بمبادرة من الجانب الإيراني" or
+    "تلقى X اتصالا من Y" say who called whom.
+    """
+    if etype not in view.rules:
+        return None
+    actors, recipients, explicit = view.rules[etype]
+    if not explicit:
+        return None
+    members = set(participants)
+    a, r = [k for k in participants if k in actors], [k for k in participants if k in recipients]
+    if a and r and set(a) | set(r) == members and not set(a) & set(r):
+        return a, r
+    return None
+
+
+def _set_direction(event: Event, p: Proposal, actors: list[str], recipients: list[str]) -> None:
+    event.actors = [p.parties[k] for k in actors]
+    event.recipients = [p.parties[k] for k in recipients]
+    event.initiator = event.actors[0]
 
 
 def _event(p: Proposal, view: UnitView, actors: list[str], recipients: list[str], evidence: Evidence) -> Event:

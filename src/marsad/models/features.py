@@ -36,7 +36,7 @@ class UnitView:
     cands: list[Cand]
     context: list[Party] = field(default_factory=list)  # parties carried from earlier sentences
     published: str | None = None  # the article's publication date (ISO)
-    rules: dict[str, tuple[set[str], set[str]]] = field(default_factory=dict)  # rule frames' roles by type
+    rules: dict[str, tuple[set[str], set[str], bool]] = field(default_factory=dict)  # rule frames' roles by type
 
     @classmethod
     def build(cls, unit: Unit, cands: list[Cand], context: list[Party], published: str | None) -> UnitView:
@@ -128,14 +128,14 @@ def _rule_features(view: UnitView, etype: str, key: str) -> list[str]:
     """What the rule frames made of this key: actor, recipient, or left out, for this type or any."""
     feats = []
     if etype in view.rules:
-        actors, recipients = view.rules[etype]
+        actors, recipients, _ = view.rules[etype]
         role = "actor" if key in actors else "recipient" if key in recipients else "none"
         feats += [f"rule={role}", f"rule/t={role}/{etype}"]
     else:
         feats.append("rule=notype")
-    if any(key in a for a, _ in view.rules.values()):
+    if any(key in a for a, _, _ in view.rules.values()):
         feats.append("rule_any=actor")
-    if any(key in r for _, r in view.rules.values()):
+    if any(key in r for _, r, _ in view.rules.values()):
         feats.append("rule_any=recipient")
     return feats
 
