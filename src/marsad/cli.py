@@ -70,7 +70,21 @@ def cmd_extract(args: argparse.Namespace) -> int:
         from marsad.console import print_articles
 
         print_articles(table_rows, stats, errors)
+    _report_errors(errors)
     return 0 if stats.documents or not errors.count else 1
+
+
+def _report_errors(errors: Any, shown: int = 5) -> None:
+    """Always tell the user what was skipped and where, even with --quiet (stdout stays clean)."""
+    if not errors.count:
+        return
+    kinds = ", ".join(f"{k}: {n}" for k, n in errors.by_kind.items())
+    print(f"marsad: {errors.count} input error(s) skipped ({kinds})", file=sys.stderr)
+    for e in errors.entries[:shown]:
+        where = f"{e.source}:{e.line}" if e.line is not None else e.source
+        print(f"  {where}: {e.message}", file=sys.stderr)
+    if errors.count > shown:
+        print(f"  ... and {errors.count - shown} more", file=sys.stderr)
 
 
 def cmd_actors(args: argparse.Namespace) -> int:
@@ -120,9 +134,13 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     logging.basicConfig(level=logging.ERROR)
     if args.actors:
         result = ev.actor_recall(args.gold, include_historical=args.include_historical)
-        print(json.dumps(result, ensure_ascii=False, indent=1) if args.json else
-              f"actor recall: {result['recall']:.3f} ({result['found']}/{result['total']} gold party codes "
-              "found among the article's linked mentions)")
+        print(
+            json.dumps(result, ensure_ascii=False, indent=1)
+            if args.json
+            else f"actor recall: {result['recall']:.3f} "
+            f"({result['found']}/{result['total']} gold party codes "
+            "found among the article's linked mentions)"
+        )
         return 0
     gold = ev.gold_events(args.gold)
     system = (
@@ -192,7 +210,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_evaluate)
 
     p = sub.add_parser("train", help="train the type and role models from gold annotations")
-    p.add_argument("--gold", required=True, help="training JSONL with gold events (e.g. shared/eval/train.jsonl)")
+    p.add_argument(
+        "--gold", required=True, help="training JSONL with gold events (e.g. shared/eval/train.jsonl)"
+    )
     p.add_argument("--out", required=True, help="directory to write the model to")
     p.add_argument("--seed", type=int, default=13, help="random seed (folds, solvers)")
     p.set_defaults(func=cmd_train)

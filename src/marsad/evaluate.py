@@ -201,8 +201,12 @@ def actor_recall(path: str | Path, include_historical: bool = False) -> dict[str
                 found += key in keys
                 if key not in keys:
                     missed[f"{key} {party.get('text')}"] += 1
-    return {"recall": round(found / total, 4) if total else 0.0, "found": found, "total": total,
-            "top_missed": missed.most_common(15)}
+    return {
+        "recall": round(found / total, 4) if total else 0.0,
+        "found": found,
+        "total": total,
+        "top_missed": missed.most_common(15),
+    }
 
 
 def format_report(scores: Scores) -> str:

@@ -124,7 +124,7 @@ _IN_COUNTRY = re.compile(r"^(?: [^ ]+)? (?:في|داخل) $")
 
 
 def _country_in(hits: list[Hit[Entry]], j: int, text: str, end: int) -> str | None:
-    """"السلطات الشرعية في سوريا": a state named after "في" (one adjective may come between)."""
+    """ "السلطات الشرعية في سوريا": a state named after "في" (one adjective may come between)."""
     if j >= len(hits) or not _IN_COUNTRY.match(text[end : hits[j].start]):
         return None
     entry = _entry(hits[j], "state")
@@ -237,7 +237,11 @@ class _ArticleLinker:
         senior = []
         for e in phrase.person_entries:
             office = self.index.people[e.ref].office_at(self.day)
-            if office is not None and office.sector == "GOV" and ROLE_RANK.get(office.role, 99) <= SENIOR_RANK:
+            if (
+                office is not None
+                and office.sector == "GOV"
+                and ROLE_RANK.get(office.role, 99) <= SENIOR_RANK
+            ):
                 senior.append(e)
         return senior if len(senior) == 1 else []
 
@@ -293,7 +297,7 @@ class _ArticleLinker:
         return m
 
     def _self_reference(self, m: Mention) -> Mention | None:
-        """"بلاده", "حكومته": the government of the most recently named party's country."""
+        """ "بلاده", "حكومته": the government of the most recently named party's country."""
         for prior in reversed(self.mentions):
             if prior.code and prior.kind in PARTY_KINDS:
                 m.code, m.sector, m.kind = prior.code, "GOV", "self"
@@ -371,8 +375,28 @@ def link(article: Article, *, matcher: Compiled | None = None) -> list[Mention]:
 # meeting noun ("مسار أستانا", "اتفاق أوسلو", "قمة الرياض") it names the process: neither is an actor.
 LOCATIVES = frozenset({"في", "ب", "الي", "من", "داخل", "قرب", "بمدينه", "مدينه", "بالعاصمه", "العاصمه"})
 PROCESS_NOUNS = frozenset(
-    {"مسار", "صيغه", "محادثات", "مفاوضات", "موتمر", "اتفاق", "اتفاقيه", "قمه", "اعلان", "عمليه", "منتدي",
-     "لقاء", "اجتماع", "اجتماعات", "جوله", "تفاهمات", "بيان", "مباحثات", "منصه", "مجموعه"}
+    {
+        "مسار",
+        "صيغه",
+        "محادثات",
+        "مفاوضات",
+        "موتمر",
+        "اتفاق",
+        "اتفاقيه",
+        "قمه",
+        "اعلان",
+        "عمليه",
+        "منتدي",
+        "لقاء",
+        "اجتماع",
+        "اجتماعات",
+        "جوله",
+        "تفاهمات",
+        "بيان",
+        "مباحثات",
+        "منصه",
+        "مجموعه",
+    }
 )
 
 

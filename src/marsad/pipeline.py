@@ -35,8 +35,9 @@ class Stats:
     seconds: dict[str, float] = field(default_factory=lambda: {"segment": 0.0, "link": 0.0, "code": 0.0})
 
 
-def process(doc: Document, stats: Stats | None = None, *, events: bool = True, use_model: bool = True
-            ) -> list[Article]:
+def process(
+    doc: Document, stats: Stats | None = None, *, events: bool = True, use_model: bool = True
+) -> list[Article]:
     """Segment one document, then link and code each of its articles (with the shipped models if any)."""
     stats = stats if stats is not None else Stats()
     t0 = time.perf_counter()
@@ -63,7 +64,12 @@ def process(doc: Document, stats: Stats | None = None, *, events: bool = True, u
 
 
 def run(
-    sources: Iterable[str | Path], errors: ErrorLog, stats: Stats, *, events: bool = True, use_model: bool = True
+    sources: Iterable[str | Path],
+    errors: ErrorLog,
+    stats: Stats,
+    *,
+    events: bool = True,
+    use_model: bool = True,
 ) -> Iterator[tuple[Document, list[Article]]]:
     """Read every source and process each document; failures are counted, never raised."""
     for source in sources:

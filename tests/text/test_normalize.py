@@ -29,7 +29,9 @@ def test_offsets_map_back_to_original_characters():
     assert text[start:end] == "اتصالًا"
 
 
-ARABIC = st.text(alphabet=st.sampled_from(list("ابتثجحخدذرسشصضطظعغفقكلمنهويىةأإآؤئءًٌٍَُِّْـ ٠١٢،.\u200f")), max_size=60)
+ARABIC = st.text(
+    alphabet=st.sampled_from(list("ابتثجحخدذرسشصضطظعغفقكلمنهويىةأإآؤئءًٌٍَُِّْـ ٠١٢،.\u200f")), max_size=60
+)
 
 
 @given(ARABIC)

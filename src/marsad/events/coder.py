@@ -84,11 +84,13 @@ def _assign(
     init = _initiator(unit, marks, cands)
     if init is not None:
         initiator = init.parties[0]
-        others = [p for c in cands if c is not init for p in c.parties if party_key(p) != party_key(initiator)]
+        others = [
+            p for c in cands if c is not init for p in c.parties if party_key(p) != party_key(initiator)
+        ]
         return init.parties, others, initiator
     if actor_cand is None:
         actor_cand = _speaker(unit, marks, cands, t_start)
-    if actor_cand is None and trig.pos == "verb":
+    if actor_cand is None and trig.pos != "noun":
         actor_cand = next(
             (c for c in after if c.prep not in RECIPIENT_PREPS and c.start - t_end <= ACTOR_WINDOW), None
         )
@@ -161,13 +163,14 @@ def _recipients(
     for c in after:
         if id(c) in used or c.start < start_from:
             continue
-        if c.prep in preps or (trig.pos == "verb" and not c.prep) or trig.pos != "verb":
+        if c.prep in preps or not c.prep or trig.pos != "verb":
             return _compound(cands, c, text)
     return []
 
 
-def _reverse(unit: Unit, trig: Trigger, before: list[Cand], after: list[Cand], cands: list[Cand]
-             ) -> tuple[list[Party], list[Party], Party | None]:
+def _reverse(
+    unit: Unit, trig: Trigger, before: list[Cand], after: list[Cand], cands: list[Cand]
+) -> tuple[list[Party], list[Party], Party | None]:
     """Reversed frames: "تلقى X اتصالا من Y" and "استقبل X Y" / "X يستقبل Y" make Y the actor."""
     bare_before = [c for c in before if c.prep not in RECIPIENT_PREPS]
     bare_after = [c for c in after if c.prep not in RECIPIENT_PREPS]

@@ -21,7 +21,8 @@ DEMONYM_ENDINGS = ("", "ه", "ين", "ون", "ان", "تين", "تان", "ات",
 class Entry:
     """What a surface form stands for."""
 
-    # state | demonym | capital | seat | place | org | institution | role | person | generic | group | counterpart
+    # state | demonym | capital | seat | place | org | institution | role | person | generic | group
+    # | counterpart | self
     kind: str
     ref: str  # code, org id, role id, person id, generic id ...
     code: str | None = None

@@ -33,8 +33,12 @@ class AlignStats:
     parties_aligned: int = 0
 
     def as_dict(self) -> dict[str, int]:
-        return {"events": self.events, "events_aligned": self.events_aligned, "parties": self.parties,
-                "parties_aligned": self.parties_aligned}
+        return {
+            "events": self.events,
+            "events_aligned": self.events_aligned,
+            "parties": self.parties,
+            "parties_aligned": self.parties_aligned,
+        }
 
 
 @dataclass(slots=True)
@@ -86,8 +90,14 @@ def examples(gold_path: Path, stats: AlignStats) -> Iterator[DocExample]:
 def _anchor(text: str, event: dict[str, Any], example: DocExample, stats: AlignStats) -> None:
     stats.events += 1
     pos = text.find(event.get("evidence") or "\0")
-    idx = next((i for i, v in enumerate(example.views)
-                if v.unit.start <= pos < v.unit.start + len(v.unit.text)), None) if pos >= 0 else None
+    idx = (
+        next(
+            (i for i, v in enumerate(example.views) if v.unit.start <= pos < v.unit.start + len(v.unit.text)),
+            None,
+        )
+        if pos >= 0
+        else None
+    )
     if idx is None:
         return
     stats.events_aligned += 1

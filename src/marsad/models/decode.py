@@ -110,9 +110,12 @@ def propose(views: list[UnitView], models: Models, min_p: float) -> list[Proposa
             if _blocked(view, etype):
                 continue
             grouped = view.keys()
-            p_roles = np.array([
-                models.roles.scores(role_features(view, etype, k, grouped.get(k, []), k in ctx)) for k in keys
-            ])
+            p_roles = np.array(
+                [
+                    models.roles.scores(role_features(view, etype, k, grouped.get(k, []), k in ctx))
+                    for k in keys
+                ]
+            )
             out.append(Proposal(i, etype, float(p_types[j]), etype in trig_types, keys, parties, p_roles))
     return out
 
@@ -124,8 +127,11 @@ def choose_roles(p: Proposal, th: Thresholds) -> tuple[list[str], list[str]]:
         best = int(np.argmax(p.p_roles[:, actor_col]))
         if p.p_roles[best, actor_col] >= th.actor_floor:
             actors = [p.keys[best]]
-    recipients = [k for k, row in zip(p.keys, p.p_roles, strict=True)
-                  if row[rec_col] >= th.recipient and k not in actors and row[rec_col] > row[actor_col]]
+    recipients = [
+        k
+        for k, row in zip(p.keys, p.p_roles, strict=True)
+        if row[rec_col] >= th.recipient and k not in actors and row[rec_col] > row[actor_col]
+    ]
     if not recipients and p.type not in UNDIRECTED:
         others = [i for i, k in enumerate(p.keys) if k not in actors]
         if others:
@@ -193,17 +199,29 @@ def _set_direction(event: Event, p: Proposal, actors: list[str], recipients: lis
     event.initiator = event.actors[0]
 
 
-def _event(p: Proposal, view: UnitView, actors: list[str], recipients: list[str], evidence: Evidence) -> Event:
+def _event(
+    p: Proposal, view: UnitView, actors: list[str], recipients: list[str], evidence: Evidence
+) -> Event:
     published = _day(view.published)
     date, precision, historical = event_date(view.unit, published)
     cameo = ontology.cameo(p.type, None)
     role_conf = float(p.p_roles[[p.keys.index(k) for k in actors], 1].mean())
     return Event(
-        id="", type=p.type, mode=None, context=contexts_for(view.unit.norm.text), cameo=cameo,
-        goldstein=ontology.goldstein(cameo), quad=ontology.quad(p.type),
-        actors=[p.parties[k] for k in actors], recipients=[p.parties[k] for k in recipients],
-        date=date, date_precision=precision, historical=historical, location=location_for(view.unit.text),
-        evidence=[evidence], confidence=round(p.p_type * role_conf, 3),
+        id="",
+        type=p.type,
+        mode=None,
+        context=contexts_for(view.unit.norm.text),
+        cameo=cameo,
+        goldstein=ontology.goldstein(cameo),
+        quad=ontology.quad(p.type),
+        actors=[p.parties[k] for k in actors],
+        recipients=[p.parties[k] for k in recipients],
+        date=date,
+        date_precision=precision,
+        historical=historical,
+        location=location_for(view.unit.text),
+        evidence=[evidence],
+        confidence=round(p.p_type * role_conf, 3),
     )
 
 

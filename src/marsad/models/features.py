@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 from marsad.events.coder import rule_roles
 from marsad.events.lexicon import Marker, Trigger, markers, trigger_hits
@@ -36,7 +37,9 @@ class UnitView:
     cands: list[Cand]
     context: list[Party] = field(default_factory=list)  # parties carried from earlier sentences
     published: str | None = None  # the article's publication date (ISO)
-    rules: dict[str, tuple[set[str], set[str], bool]] = field(default_factory=dict)  # rule frames' roles by type
+    rules: dict[str, tuple[set[str], set[str], bool]] = field(
+        default_factory=dict
+    )  # rule frames' roles by type
 
     @classmethod
     def build(cls, unit: Unit, cands: list[Cand], context: list[Party], published: str | None) -> UnitView:
@@ -46,7 +49,11 @@ class UnitView:
 
     def trigger_positions(self, etype: str) -> list[int]:
         """Original-text offsets of the triggers of ``etype`` in this sentence."""
-        return [self.unit.norm.to_orig(h.start) for h in self.trig_hits if any(t.type == etype for t in h.payloads)]
+        return [
+            self.unit.norm.to_orig(h.start)
+            for h in self.trig_hits
+            if any(t.type == etype for t in h.payloads)
+        ]
 
     def keys(self) -> dict[str, list[Cand]]:
         """Candidate party keys in order of first mention, with their mentions."""
@@ -65,7 +72,7 @@ def type_features(view: UnitView) -> list[str]:
     norm = view.unit.norm.text
     stems = [split_clitics(w)[1] for w in words(norm)]
     feats = [f"w={s}" for s in stems]
-    feats += [f"b={a}_{b}" for a, b in zip(stems, stems[1:], strict=False)]
+    feats += [f"b={a}_{b}" for a, b in pairwise(stems)]
     for h in view.trig_hits:
         for t in h.payloads:
             article = "def" if h.prefix.endswith("ال") or h.key.startswith("ال") else "bare"
@@ -99,22 +106,38 @@ def role_features(view: UnitView, etype: str, key: str, cands: list[Cand], from_
     unit = view.unit
     norm_text = unit.norm.text
     trig = view.trigger_positions(etype)
-    feats += [f"t={t}", f"kind/t={first.mention.kind}/{t}", f"sector/t={first.mention.sector}/{t}",
-             f"prep/t={first.prep}/{t}", f"prep={first.prep}", f"kind={first.mention.kind}",
-             f"n/t={_bucket(len(cands))}/{t}", f"rank/t={_bucket(view.cands.index(first))}/{t}",
-             f"title/t={unit.is_title}/{t}", f"keytype={'code' if key.isupper() and len(key) == 3 else 'sector'}"]
+    feats += [
+        f"t={t}",
+        f"kind/t={first.mention.kind}/{t}",
+        f"sector/t={first.mention.sector}/{t}",
+        f"prep/t={first.prep}/{t}",
+        f"prep={first.prep}",
+        f"kind={first.mention.kind}",
+        f"n/t={_bucket(len(cands))}/{t}",
+        f"rank/t={_bucket(view.cands.index(first))}/{t}",
+        f"title/t={unit.is_title}/{t}",
+        f"keytype={'code' if key.isupper() and len(key) == 3 else 'sector'}",
+    ]
     if trig:
         nearest = min(trig, key=lambda p: abs(p - first.start))
         side = "before" if first.end <= nearest else "after"
         gap = len(unit.text[min(first.end, nearest) : max(first.start, nearest)].split())
-        feats += [f"side/t={side}/{t}", f"side/prep/t={side}/{first.prep}/{t}", f"gap/t={_bucket(gap)}/{t}",
-                  f"side/kind={side}/{first.mention.kind}", f"side/gap={side}/{_bucket(gap)}"]
+        feats += [
+            f"side/t={side}/{t}",
+            f"side/prep/t={side}/{first.prep}/{t}",
+            f"gap/t={_bucket(gap)}/{t}",
+            f"side/kind={side}/{first.mention.kind}",
+            f"side/gap={side}/{_bucket(gap)}",
+        ]
     else:
         feats.append(f"notrig/t={t}")
     feats += _speech_features(view, first, t)
     orig_norm_before = _word_before(norm_text, _to_norm(unit, first.start))
-    feats += [f"wb/t={orig_norm_before}/{t}", f"wb={orig_norm_before}",
-              f"wa={_word_after(norm_text, _to_norm(unit, first.end))}"]
+    feats += [
+        f"wb/t={orig_norm_before}/{t}",
+        f"wb={orig_norm_before}",
+        f"wa={_word_after(norm_text, _to_norm(unit, first.end))}",
+    ]
     if first.mention.kind == "demonym" and not first.prep:
         feats.append(f"adj_after_noun/t={t}")
     if len(first.parties) > 1:

@@ -37,7 +37,9 @@ class LinearModel:
         directory.mkdir(parents=True, exist_ok=True)
         meta = {"labels": self.labels, "multiclass": self.multiclass, "vocab": self.vocab}
         (directory / f"{name}.json").write_text(json.dumps(meta, ensure_ascii=False, sort_keys=True), "utf-8")
-        np.savez_compressed(directory / f"{name}.npz", weights=self.weights.astype(np.float16), bias=self.bias)
+        np.savez_compressed(
+            directory / f"{name}.npz", weights=self.weights.astype(np.float16), bias=self.bias
+        )
 
     @classmethod
     def load(cls, directory: Path, name: str) -> LinearModel:
@@ -48,8 +50,15 @@ class LinearModel:
         return cls(meta["labels"], meta["vocab"], weights, bias, bool(meta["multiclass"]))
 
     @classmethod
-    def from_sklearn(cls, labels: list[str], feature_names: list[str], coef: np.ndarray, intercept: np.ndarray,
-                     multiclass: bool, min_weight: float = 1e-3) -> LinearModel:
+    def from_sklearn(
+        cls,
+        labels: list[str],
+        feature_names: list[str],
+        coef: np.ndarray,
+        intercept: np.ndarray,
+        multiclass: bool,
+        min_weight: float = 1e-3,
+    ) -> LinearModel:
         """Keep only features with a weight above ``min_weight`` for some label (keeps the model small)."""
         keep = np.flatnonzero(np.abs(coef).max(axis=0) >= min_weight)
         vocab = {feature_names[j]: k for k, j in enumerate(keep)}

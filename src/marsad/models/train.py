@@ -20,8 +20,8 @@ from typing import Any
 
 import numpy as np
 
-from marsad.events import ontology
 from marsad.evaluate import score
+from marsad.events import ontology
 from marsad.models.align import AlignStats, DocExample, examples, role_labels
 from marsad.models.decode import ROLE_LABELS, Models, Proposal, Thresholds, choose_roles, key_parties, propose
 from marsad.models.features import role_features, type_features
@@ -57,8 +57,10 @@ def _vectorize(rows: list[list[str]]) -> tuple[Any, list[str]]:
         indices.extend(cols)
         indptr.append(len(indices))
     data = np.ones(len(indices), dtype=np.float64)
-    matrix = csr_matrix((data, np.array(indices, dtype=np.int32), np.array(indptr, dtype=np.int32)),
-                        shape=(len(rows), len(names)))
+    matrix = csr_matrix(
+        (data, np.array(indices, dtype=np.int32), np.array(indptr, dtype=np.int32)),
+        shape=(len(rows), len(names)),
+    )
     return matrix, names
 
 
@@ -78,7 +80,9 @@ def fit_types(docs: list[DocExample], seed: int) -> LinearModel:
             coef.append(np.zeros(len(names)))
             intercept.append(-10.0)
             continue
-        clf = LogisticRegression(C=TYPE_C, solver="saga", tol=1e-3, max_iter=300, random_state=seed).fit(matrix, y)
+        clf = LogisticRegression(C=TYPE_C, solver="saga", tol=1e-3, max_iter=300, random_state=seed).fit(
+            matrix, y
+        )
         coef.append(clf.coef_[0])
         intercept.append(float(clf.intercept_[0]))
     return LinearModel.from_sklearn(list(ontology.TYPES), names, np.vstack(coef), np.array(intercept), False)
@@ -113,11 +117,14 @@ def _historical(docs: list[DocExample]) -> dict[tuple[str, int], bool]:
     from marsad.events.coder import event_date
     from marsad.models.decode import _day
 
-    return {(d.doc_id, i): event_date(v.unit, _day(v.published))[2] for d in docs for i, v in enumerate(d.views)}
+    return {
+        (d.doc_id, i): event_date(v.unit, _day(v.published))[2] for d in docs for i, v in enumerate(d.views)
+    }
 
 
-def _system(proposals: dict[str, list[Proposal]], th: Thresholds, hist: dict[tuple[str, int], bool]
-            ) -> dict[str, list[dict[str, Any]]]:
+def _system(
+    proposals: dict[str, list[Proposal]], th: Thresholds, hist: dict[tuple[str, int], bool]
+) -> dict[str, list[dict[str, Any]]]:
     """Light decoding to scoring dicts (keys only), for the threshold search."""
     from marsad.models.decode import accept
 
@@ -132,15 +139,23 @@ def _system(proposals: dict[str, list[Proposal]], th: Thresholds, hist: dict[tup
             key = (p.type, frozenset(actors), frozenset(recipients))
             if actors and key not in seen:
                 seen.add(key)
-                events.append({"type": p.type, "actors": [{"code": k} for k in actors],
-                               "recipients": [{"code": k} for k in recipients],
-                               "historical": hist[(doc_id, p.view_index)]})
+                events.append(
+                    {
+                        "type": p.type,
+                        "actors": [{"code": k} for k in actors],
+                        "recipients": [{"code": k} for k in recipients],
+                        "historical": hist[(doc_id, p.view_index)],
+                    }
+                )
         out[doc_id] = events
     return out
 
 
-def search_thresholds(proposals: dict[str, list[Proposal]], gold: dict[str, list[dict[str, Any]]],
-                      hist: dict[tuple[str, int], bool]) -> tuple[Thresholds, float]:
+def search_thresholds(
+    proposals: dict[str, list[Proposal]],
+    gold: dict[str, list[dict[str, Any]]],
+    hist: dict[tuple[str, int], bool],
+) -> tuple[Thresholds, float]:
     """Coordinate ascent over ``GRID`` maximising out-of-fold strict F1."""
     th = Thresholds()
     best = score(gold, _system(proposals, th, hist)).strict.f1
@@ -180,16 +195,22 @@ def train(gold_path: Path, out_dir: Path, seed: int = 13, log: Any = print) -> d
     started = time.perf_counter()
     stats = AlignStats()
     docs = list(examples(gold_path, stats))
-    log(f"aligned {stats.events_aligned}/{stats.events} events, {stats.parties_aligned}/{stats.parties} parties")
+    log(
+        f"aligned {stats.events_aligned}/{stats.events} events, "
+        f"{stats.parties_aligned}/{stats.parties} parties"
+    )
     proposals = cross_validate(docs, seed)
     gold, hist = _gold(docs), _historical(docs)
-    th, cv_f1 = search_thresholds(proposals, gold, hist)
+    th, _ = search_thresholds(proposals, gold, hist)
     cv = score(gold, _system(proposals, th, hist))
     log(f"cross-validated strict F1 {cv.strict.f1:.3f}, types F1 {cv.types.f1:.3f}")
     models = Models(fit_types(docs, seed), fit_roles(docs, seed), th)
     report = {
-        "train_file": gold_path.name, "train_sha256": file_hash(gold_path), "seed": seed,
-        "alignment": stats.as_dict(), "thresholds": th.as_dict(),
+        "train_file": gold_path.name,
+        "train_sha256": file_hash(gold_path),
+        "seed": seed,
+        "alignment": stats.as_dict(),
+        "thresholds": th.as_dict(),
         "cv": {"strict": cv.strict.as_dict(), "partial": cv.partial.as_dict(), "types": cv.types.as_dict()},
         "seconds": round(time.perf_counter() - started, 1),
     }

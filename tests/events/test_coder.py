@@ -1,0 +1,88 @@
+"""The event coders (rules and the shipped model) on the seed page and on constructed sentences."""
+
+from pathlib import Path
+
+import pytest
+
+from marsad.events.coder import code
+from marsad.pipeline import extract, process, text_document
+
+SEED = "examples/seed_page.txt"
+
+
+def _keys(events):
+    return {
+        (
+            e.type,
+            tuple(sorted(p.code or "" for p in e.actors)),
+            tuple(sorted(p.code or "" for p in e.recipients)),
+        )
+        for e in events
+    }
+
+
+@pytest.fixture(scope="module")
+def seed_articles():
+    return extract(SEED)
+
+
+def test_seed_calls_come_out_with_the_right_direction(seed_articles):
+    first, second = seed_articles[0], seed_articles[1]
+    consult1 = [e for e in first.events if e.type == "CONSULT" and not e.historical]
+    consult2 = [e for e in second.events if e.type == "CONSULT"]
+    assert [(p.code for p in e.actors) and [p.code for p in e.actors] for e in consult1] == [["IRN"]]
+    assert [p.code for p in consult1[0].recipients] == ["RUS"]
+    assert [p.code for p in consult2[0].actors] == ["BHR"]
+    assert [p.code for p in consult2[0].recipients] == ["EGY"]
+    assert consult2[0].initiator is not None and consult2[0].initiator.code == "BHR"
+
+
+def test_seed_title_support_has_joint_actors(seed_articles):
+    assert ("SUPPORT", ("IRN", "RUS"), ("SYR",)) in _keys(seed_articles[0].events)
+
+
+@pytest.mark.parametrize("use_model", [True, False])
+def test_every_event_has_a_linked_actor_an_ontology_type_and_exact_evidence(use_model):
+    doc = text_document(Path(SEED).read_text(encoding="utf-8"), published="2024-12-02")
+    for article in process(doc, use_model=use_model):
+        for e in article.events:
+            assert e.actors and all(p.code or p.sector for p in e.actors)
+            assert e.cameo and e.quad in (1, 2, 3, 4) and e.goldstein is not None
+            for ev in e.evidence:
+                assert doc.text[ev.start : ev.end] == ev.text
+
+
+def _rule_events(text, published="2020-03-01"):
+    articles = process(text_document(text, published), use_model=False)
+    return [e for a in articles for e in a.events]
+
+
+def test_negated_sentences_give_no_event():
+    events = _rule_events("لم يلتق الرئيس الروسي فلاديمير بوتين الرئيس التركي رجب طيب أردوغان.")
+    assert not [e for e in events if e.type == "CONSULT"]
+
+
+def test_future_meeting_is_agree_not_consult():
+    events = _rule_events("سيزور الرئيس الروسي فلاديمير بوتين تركيا الأسبوع المقبل.")
+    assert {e.type for e in events} == {"AGREE"}
+
+
+def test_condemnation_is_accuse_with_direction():
+    events = _rule_events("أدانت وزارة الخارجية المصرية الغارات الإسرائيلية على غزة.")
+    accuse = [e for e in events if e.type == "ACCUSE"]
+    assert accuse and accuse[0].actors[0].code == "EGY"
+
+
+def test_dates_relative_to_publication_and_historical_flag():
+    events = _rule_events(
+        "وأدان الرئيس المصري عبد الفتاح السيسي أمس الهجوم. وفي يناير 2017 وقع البلدان اتفاقا."
+    )
+    by_type = {e.type: e for e in events}
+    assert by_type["ACCUSE"].date == "2020-02-29"
+    assert any(e.historical and e.date == "2017-01" for e in events)
+
+
+def test_rule_coder_is_pure_over_its_article():
+    articles = process(text_document(Path(SEED).read_text(encoding="utf-8"), "2024-12-02"), use_model=False)
+    again = code(articles[0])
+    assert _keys(again) == _keys(articles[0].events)
