@@ -85,3 +85,21 @@ def test_spans_index_the_text():
     _, mentions = link_text(text, published="2020-01-01")
     for m in mentions:
         assert text[m.span.start : m.span.end] == m.text
+
+
+def test_seed_page_actors():
+    """The actors the issue lists for the seed page, with their codes and sectors."""
+    from marsad.pipeline import extract
+
+    articles = extract("examples/seed_page.txt")
+    found = {(m.name or m.text, m.code, m.sector) for a in articles for m in a.mentions}
+    names = {n for n, _, _ in found}
+    for name, code in [("Vladimir Putin", "RUS"), ("Masoud Pezeshkian", "IRN"), ("Bashar al-Assad", "SYR"),
+                       ("Abdel Fattah el-Sisi", "EGY"), ("Hamad bin Isa Al Khalifa", "BHR"),
+                       ("Mohamed El-Shenawy", "EGY"), ("Donald Trump", "USA"), ("UN Security Council", "UNO")]:
+        assert (name, code, "GOV") in found, (name, names)
+    codes = {(c, m.text) for a in articles for m in a.mentions for c in [m.code]}
+    assert ("RUS", "الكرملين") in codes and ("TUR", "تركيا") in codes
+    assert ("PSE", "قطاع غزة") in codes and any(c == "PSE" and "الفلسطيني" in t for c, t in codes)
+    counterpart = next(m for m in articles[0].mentions if m.text.startswith("نظيره"))
+    assert counterpart.name == "Masoud Pezeshkian"
