@@ -94,9 +94,16 @@ def test_seed_page_actors():
     articles = extract("examples/seed_page.txt")
     found = {(m.name or m.text, m.code, m.sector) for a in articles for m in a.mentions}
     names = {n for n, _, _ in found}
-    for name, code in [("Vladimir Putin", "RUS"), ("Masoud Pezeshkian", "IRN"), ("Bashar al-Assad", "SYR"),
-                       ("Abdel Fattah el-Sisi", "EGY"), ("Hamad bin Isa Al Khalifa", "BHR"),
-                       ("Mohamed El-Shenawy", "EGY"), ("Donald Trump", "USA"), ("UN Security Council", "UNO")]:
+    for name, code in [
+        ("Vladimir Putin", "RUS"),
+        ("Masoud Pezeshkian", "IRN"),
+        ("Bashar al-Assad", "SYR"),
+        ("Abdel Fattah el-Sisi", "EGY"),
+        ("Hamad bin Isa Al Khalifa", "BHR"),
+        ("Mohamed El-Shenawy", "EGY"),
+        ("Donald Trump", "USA"),
+        ("UN Security Council", "UNO"),
+    ]:
         assert (name, code, "GOV") in found, (name, names)
     codes = {(c, m.text) for a in articles for m in a.mentions for c in [m.code]}
     assert ("RUS", "الكرملين") in codes and ("TUR", "تركيا") in codes

@@ -143,9 +143,10 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
         )
         return 0
     gold = ev.gold_events(args.gold)
-    system = (
-        ev.system_events_from_output(args.system) if args.system else ev.system_events_from_run(args.gold)
-    )
+    if args.system:
+        system = ev.system_events_from_output(args.system)
+    else:
+        system = ev.system_events_from_run(args.gold, use_model=False if args.no_model else args.coder)
     scores = ev.score(gold, system, include_historical=args.include_historical)
     if args.json:
         print(json.dumps(scores.as_dict(), indent=1))
@@ -206,6 +207,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--include-historical", action="store_true", help="also score historical events")
     p.add_argument("--no-model", action="store_true", help="score the rules-only coder")
     p.add_argument("--actors", action="store_true", help="actor recall of the linker instead of event scores")
+    p.add_argument("--coder", choices=["types", "roles", "full"], default="full",
+                   help="ablations: types = rule events the type model agrees with; roles = type and role "
+                   "models decode; full = rules and models pooled through the event filter (default)")
     p.add_argument("--json", action="store_true", help="machine-readable scores")
     p.set_defaults(func=cmd_evaluate)
 

@@ -169,14 +169,16 @@ def system_events_from_output(path: str | Path) -> dict[str, list[dict[str, Any]
     return grouped
 
 
-def system_events_from_run(path: str | Path, use_model: bool = True) -> dict[str, list[dict[str, Any]]]:
+def system_events_from_run(
+    path: str | Path, use_model: bool | str = True, coder: Any = None
+) -> dict[str, list[dict[str, Any]]]:
     """Run the extractor over the gold file's articles and group the events by document."""
     from marsad.pipeline import Stats, run
     from marsad.readers.errors import ErrorLog
     from marsad.serialize import event_dict
 
     grouped: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for doc, articles in run([path], ErrorLog(), Stats(), use_model=use_model):
+    for doc, articles in run([path], ErrorLog(), Stats(), use_model=use_model, coder=coder):
         for article in articles:
             grouped[doc.id].extend(event_dict(e) for e in article.events)
     return grouped

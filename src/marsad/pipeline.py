@@ -36,7 +36,12 @@ class Stats:
 
 
 def process(
-    doc: Document, stats: Stats | None = None, *, events: bool = True, use_model: bool = True
+    doc: Document,
+    stats: Stats | None = None,
+    *,
+    events: bool = True,
+    use_model: bool | str = True,
+    coder: Callable[[Article], list[Event]] | None = None,
 ) -> list[Article]:
     """Segment one document, then link and code each of its articles (with the shipped models if any)."""
     stats = stats if stats is not None else Stats()
@@ -47,7 +52,8 @@ def process(
         article.mentions = link(article)
     t2 = time.perf_counter()
     if events:
-        coder = _model_coder() if use_model else None
+        if coder is None and use_model:
+            coder = _model_coder("full" if use_model is True else str(use_model))
         for article in articles:
             article.events = coder(article) if coder else code(article)
     t3 = time.perf_counter()
@@ -69,24 +75,25 @@ def run(
     stats: Stats,
     *,
     events: bool = True,
-    use_model: bool = True,
+    use_model: bool | str = True,
+    coder: Callable[[Article], list[Event]] | None = None,
 ) -> Iterator[tuple[Document, list[Article]]]:
     """Read every source and process each document; failures are counted, never raised."""
     for source in sources:
         for doc in read(source, errors=errors):
             try:
-                yield doc, process(doc, stats, events=events, use_model=use_model)
+                yield doc, process(doc, stats, events=events, use_model=use_model, coder=coder)
             except Exception as exc:  # one bad document never stops a batch
                 log.exception("failed to process %s", doc.id)
                 errors.add("process", doc.provenance.source, doc.provenance.line, repr(exc))
                 stats.errors += 1
 
 
-def _model_coder() -> Callable[[Article], list[Event]] | None:
+def _model_coder(mode: str) -> Callable[[Article], list[Event]] | None:
     """The model-based coder when a trained model ships with the package, else None (rules only)."""
     from marsad.models import shipped
 
-    return shipped()
+    return shipped(mode)
 
 
 def text_document(text: str, published: str | None = None, doc_id: str = "text") -> Document:

@@ -21,8 +21,9 @@ REPO = Path(__file__).resolve().parents[2]
 TRAIN = REPO.parent / "shared" / "eval" / "train.jsonl"
 ENTRY_KEYS = {"lemma", "mode", "pos", "direction", "weight", "recipient_preps", "actor_preps", "forms"}
 # Coverage of train.jsonl gold evidence by same-type triggers (benchmarks/tools/mine_triggers.py);
-# measured 69.4% when the floor was set. Raise it when the lexicon improves, never lower it silently.
-COVERAGE_FLOOR = 0.67
+# measured 78.9% with the runtime-faithful clitic rules (no implicit article) when the floor was set.
+# Raise it when the lexicon improves, never lower it silently.
+COVERAGE_FLOOR = 0.77
 
 
 @cache
@@ -65,6 +66,34 @@ def test_trigger_entries_follow_schema() -> None:
             assert ARABIC.match(form), f"{where}: {form!r} is not Arabic script"
         if "cameo" in e:
             o.goldstein(e["cameo"])
+        assert isinstance(e.get("anaphoric", False), bool), where
+
+
+def test_anaphoric_entries_are_weak_definite_nouns() -> None:
+    """Anaphoric entries ("الاتفاق") point back at a reported event: definite nouns, never strong evidence."""
+    anaphoric = [(t, e) for t, e in _entries() if e.get("anaphoric")]
+    assert len(anaphoric) >= 20
+    lemmas = {e["lemma"] for _, e in anaphoric}
+    assert {"الاتفاق", "العقوبات", "الزيارة", "الهجوم", "المحادثات"} <= lemmas
+    for t, e in anaphoric:
+        assert e["pos"] == "noun" and e["weight"] <= 0.5, f"{t}/{e['lemma']}"
+        assert all(normalize_text(f).startswith("ال") for f in e["forms"]), f"{t}/{e['lemma']}"
+
+
+def test_split_entries_keep_one_lemma_family() -> None:
+    """Regression for the rough auto-split: loose generic words do not ride on strong specific entries."""
+    forms = {(t, e["lemma"]): set(e["forms"]) for t, e in _entries()}
+    assert "صواريخ" not in forms[("ASSAULT", "براميل متفجرة")]
+    assert not {"حمل", "يحمل", "تحمل"} & forms[("ACCUSE", "حمل المسؤولية")]
+    assert "استدعى" not in forms[("ACCUSE", "استدعاء السفير")]
+    assert "سمح" not in forms[("RETREAT", "السماح بالدخول")]
+
+
+def test_verb_entries_hold_no_preposition_led_masdars() -> None:
+    """The runtime drops ب/ل/ك before verb entries, so "بتزويد"-type masdars must live in noun entries."""
+    for t, e in _entries():
+        if e["pos"] == "verb":
+            assert "تزويد" not in e["forms"], f"{t}/{e['lemma']}"
 
 
 def test_no_duplicate_form_per_type_and_mode() -> None:
@@ -153,6 +182,36 @@ ISSUE_IDIOMS = [
     ("وتلقى الرئيس اتصالًا هاتفيًا", "CONSULT"),
     ("بالإفراج عن", "RETREAT"),
     ("والتوقيع على", "SUPPORT"),
+    # Weak types filled in by the 2nd lexicon pass (general forms, not sentences).
+    ("تدريبات عسكرية مشتركة", "COOPERATE"),
+    ("تبادل المعلومات الاستخبارية", "COOPERATE"),
+    ("يتعاون مع", "COOPERATE"),
+    ("عينت سفيرا لدى", "COOPERATE"),
+    ("رفعت حالة التأهب", "MOBILIZE"),
+    ("عززت قواتها", "MOBILIZE"),
+    ("استنفار", "MOBILIZE"),
+    ("أصدر عفوا", "CONCEDE"),
+    ("تعليق التجارب النووية", "CONCEDE"),
+    ("سحب مشروع القانون", "CONCEDE"),
+    ("اعتذار", "CONCEDE"),
+    ("بتزويد", "AID"),
+    ("مبيعات الأسلحة", "AID"),
+    ("اللجوء", "AID"),
+    ("وطردت", "SANCTION"),
+    ("تجميد مساعدات", "SANCTION"),
+    ("فرض رسوم", "SANCTION"),
+    ("ودانت", "ACCUSE"),
+    ("انتهكت", "ACCUSE"),
+    ("متورط", "ACCUSE"),
+    ("عارية عن الصحة", "REJECT"),
+    ("عارضت", "REJECT"),
+    ("لن نتفاوض", "REJECT"),
+    ("الزيارة المرتقبة", "AGREE"),
+    ("تلبية لدعوة", "AGREE"),
+    ("تم الاتفاق على", "AGREE"),
+    ("نعت", "SUPPORT"),
+    ("لتهنئته", "SUPPORT"),
+    ("نقل السفارة", "SUPPORT"),
 ]
 
 

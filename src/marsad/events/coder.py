@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from marsad.events import ontology
 from marsad.events.context import contexts_for, location_for
@@ -128,7 +129,7 @@ def rule_roles(
     return out
 
 
-def _joined_by_and(text: str, left: Cand, right: Cand) -> bool:
+def joined_by_and(text: str, left: Cand, right: Cand) -> bool:
     gap = text[left.end : right.start].strip(" ,،")
     return gap == "و" or (gap == "" and text[right.start : right.start + 1] == "و")
 
@@ -138,7 +139,7 @@ def _compound(cands: list[Cand], first: Cand, text: str) -> list[Party]:
     parties = list(first.parties)
     prev = first
     for nxt in cands[cands.index(first) + 1 :]:
-        if not _joined_by_and(text, prev, nxt):
+        if not joined_by_and(text, prev, nxt):
             break
         parties += nxt.parties
         prev = nxt
@@ -149,7 +150,7 @@ def _head_of_compound(cands: list[Cand], last: Cand, text: str) -> Cand:
     """Walk back over "X و Y" so that a compound subject before the verb is taken whole."""
     head = last
     for prev in reversed(cands[: cands.index(last)]):
-        if not _joined_by_and(text, prev, head):
+        if not joined_by_and(text, prev, head):
             break
         head = prev
     return head
@@ -203,7 +204,12 @@ def _initiator(unit: Unit, marks: list[Hit[Marker]], cands: list[Cand]) -> Cand 
 
 
 def event_date(unit: Unit, published: dt.date | None) -> tuple[str | None, str | None, bool]:
-    matches = find_dates(unit.text, reference=published)
+    return _event_date(unit.text, published)
+
+
+@lru_cache(maxsize=4096)
+def _event_date(text: str, published: dt.date | None) -> tuple[str | None, str | None, bool]:
+    matches = find_dates(text, reference=published)
     if matches:
         m = matches[0]
         historical = published is not None and (published - m.value).days > HISTORICAL_DAYS
@@ -247,6 +253,8 @@ def _code_unit(
     cands = candidates(unit, mentions)
     for hit in hits:
         trig = max(hit.payloads, key=lambda t: t.weight)
+        if trig.anaphoric and any(key[0] == trig.type for key in state.events):
+            continue  # "الاتفاق" after an agreement was reported refers back to it: no new event
         if _is_negated(unit, hit, marks):
             continue
         if trig.type != "THREATEN" and _is_hypothetical(marks, hit.start):

@@ -29,6 +29,7 @@ class Trigger:
     recipient_preps: tuple[str, ...]
     actor_preps: tuple[str, ...]
     weight: float
+    anaphoric: bool = False  # a definite noun that usually refers back to an event already reported
 
 
 @dataclass(slots=True, frozen=True)
@@ -62,6 +63,7 @@ def triggers() -> PhraseMatcher[Trigger]:
                 recipient_preps=_norm_tuple(raw.get("recipient_preps")),
                 actor_preps=_norm_tuple(raw.get("actor_preps")),
                 weight=float(raw.get("weight", 1.0)),
+                anaphoric=bool(raw.get("anaphoric", False)),
             )
             for form in raw.get("forms") or [raw.get("lemma")]:
                 if form:
@@ -87,6 +89,13 @@ def trigger_hits(norm_text: str) -> list[Hit[Trigger]]:
     return out
 
 
+# Marker kinds the coder and the models read; the others in markers.yaml document usage only, and short
+# forms such as "في" would make the automaton fire on nearly every word.
+MARKER_KINDS = frozenset(
+    {"negation", "future", "hypothetical", "hedge", "reported_speech", "initiator", "receive"}
+)
+
+
 def _flatten(node: Any, kind: str) -> list[Marker]:
     """Markers may be a list of forms or nested groups of lists; the top key is the kind."""
     if isinstance(node, str):
@@ -104,6 +113,8 @@ def _flatten(node: Any, kind: str) -> list[Marker]:
 def markers() -> PhraseMatcher[Marker]:
     matcher: PhraseMatcher[Marker] = PhraseMatcher(allow_suffix=True)
     for kind, node in (_data("markers.yaml") or {}).items():
+        if kind not in MARKER_KINDS:
+            continue
         for marker in _flatten(node, str(kind)):
             matcher.add(marker.form, marker)
     return matcher.compile()

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from marsad.records import Article, Mention, Party
-from marsad.text.normalize import NormText, normalize
+from marsad.text.normalize import NormText, normalize, normalize_text
 from marsad.text.sentences import split_sentences
 
 RECIPIENT_PREPS = frozenset({"مع", "الي", "علي", "ضد", "ل", "ب", "بين", "تجاه", "عن", "لدي", "من"})
@@ -83,10 +83,10 @@ def prep_before(text: str, start: int) -> str:
     word_start = start
     while word_start > 0 and text[word_start - 1].isalpha():
         word_start -= 1
-    clitic = normalize(text[word_start:start]).text.lstrip("وف")
+    clitic = normalize_text(text[word_start:start]).lstrip("وف")
     if clitic:
         return clitic[:1]
-    before = normalize(text[max(0, start - 12) : start]).text.split()
+    before = normalize_text(text[max(0, start - 12) : start]).split()
     return before[-1].lstrip("وف") if before else ""
 
 

@@ -16,12 +16,17 @@ from marsad.records import Article, Event
 MODEL_DIR = "data"
 
 
+def model_path() -> Path:
+    return Path(str(resources.files("marsad.models").joinpath(MODEL_DIR)))
+
+
 @cache
-def shipped() -> Callable[[Article], list[Event]] | None:
-    path = Path(str(resources.files("marsad.models").joinpath(MODEL_DIR)))
+def shipped(mode: str = "full") -> Callable[[Article], list[Event]] | None:
+    """The coder built from the shipped model (``mode`` as in ``marsad.models.coder.MODES``)."""
+    path = model_path()
     if not (path / "model.json").is_file():
         return None
     from marsad.models.coder import ModelCoder
     from marsad.models.train import load
 
-    return ModelCoder(load(path))
+    return ModelCoder(load(path), mode)

@@ -50,6 +50,7 @@ class DocExample:
     views: list[UnitView]
     gold: list[dict[str, Any]]  # all gold events of the document (for scoring)
     anchored: dict[int, list[dict[str, Any]]] = field(default_factory=dict)
+    articles: list[tuple[Article, list[UnitView]]] = field(default_factory=list)
 
 
 def gold_key(party: dict[str, Any]) -> str:
@@ -80,8 +81,9 @@ def examples(gold_path: Path, stats: AlignStats) -> Iterator[DocExample]:
         row = rows.get(doc.id)
         if row is None:
             continue
-        views = [v for article in process(doc, events=False) for v in article_views(article)]
-        example = DocExample(doc.id, doc.published, views, row.get("events") or [])
+        articles = [(a, article_views(a)) for a in process(doc, events=False)]
+        views = [v for _, vs in articles for v in vs]
+        example = DocExample(doc.id, doc.published, views, row.get("events") or [], articles=articles)
         for event in example.gold:
             _anchor(doc.text, event, example, stats)
         yield example

@@ -38,6 +38,8 @@ class Thresholds:
     actor_floor: float = 0.3  # the best candidate still acts when over this, if no one passes ``actor``
     recipient: float = 0.5
     recipient_floor: float = 0.5  # the best non-actor still receives when over this, if no one passes
+    keep: float = 0.5  # the event filter keeps pooled events scored at least this
+    add_missing_types: float = 0.0  # 1: types the filter dropped come back with the model's reading
 
     def as_dict(self) -> dict[str, float]:
         return {f.name: getattr(self, f.name) for f in fields(self)}
@@ -49,6 +51,7 @@ class Models:
     roles: LinearModel
     thresholds: Thresholds = field(default_factory=Thresholds)
     meta: dict[str, Any] = field(default_factory=dict)
+    events: LinearModel | None = None  # the event filter over pooled rule and model events
 
 
 @dataclass(slots=True)
@@ -62,6 +65,7 @@ class Proposal:
     keys: list[str]
     parties: dict[str, Party]
     p_roles: np.ndarray  # (n_keys, 3): none, actor, recipient
+    conjuncts: dict[str, frozenset[str]] = field(default_factory=dict)  # keys joined by "و" in the sentence
 
 
 def key_parties(view: UnitView) -> tuple[list[str], dict[str, Party], set[str]]:
@@ -103,6 +107,7 @@ def propose(views: list[UnitView], models: Models, min_p: float) -> list[Proposa
         keys, parties, ctx = key_parties(view)
         if not keys:
             continue
+        conj = conjuncts(view)
         p_types = models.types.scores(type_features(view))
         trig_types = {t.type for h in view.trig_hits for t in h.payloads}
         for j in np.flatnonzero(p_types >= min_p):
@@ -116,7 +121,9 @@ def propose(views: list[UnitView], models: Models, min_p: float) -> list[Proposa
                     for k in keys
                 ]
             )
-            out.append(Proposal(i, etype, float(p_types[j]), etype in trig_types, keys, parties, p_roles))
+            out.append(
+                Proposal(i, etype, float(p_types[j]), etype in trig_types, keys, parties, p_roles, conj)
+            )
     return out
 
 
@@ -138,9 +145,28 @@ def choose_roles(p: Proposal, th: Thresholds) -> tuple[list[str], list[str]]:
             best = max(others, key=lambda i: p.p_roles[i, rec_col])
             if p.p_roles[best, rec_col] >= th.recipient_floor:
                 recipients = [p.keys[best]]
+    actors += [k for a in list(actors) for k in sorted(p.conjuncts.get(a, ())) if k not in actors]
+    recipients = [k for k in recipients if k not in actors]
     if p.type in UNDIRECTED:
         actors, recipients = actors + recipients, []
     return actors, recipients
+
+
+def conjuncts(view: UnitView) -> dict[str, frozenset[str]]:
+    """Party keys joined by "و" ("بوتين وبزشكيان يؤكدان"): a compound subject acts together."""
+    from marsad.events.coder import joined_by_and
+
+    groups: dict[str, set[str]] = {}
+    for left, right in zip(view.cands, view.cands[1:], strict=False):
+        if not joined_by_and(view.unit.text, left, right):
+            continue
+        for a in left.parties:
+            for b in right.parties:
+                ka, kb = party_key(a), party_key(b)
+                if ka != kb:
+                    groups.setdefault(ka, set()).add(kb)
+                    groups.setdefault(kb, set()).add(ka)
+    return {k: frozenset(v) for k, v in groups.items()}
 
 
 def accept(p: Proposal, th: Thresholds) -> bool:

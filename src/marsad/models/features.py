@@ -40,6 +40,7 @@ class UnitView:
     rules: dict[str, tuple[set[str], set[str], bool]] = field(
         default_factory=dict
     )  # rule frames' roles by type
+    cached_type_features: list[str] | None = None  # computed once: the type model and the filter use it
 
     @classmethod
     def build(cls, unit: Unit, cands: list[Cand], context: list[Party], published: str | None) -> UnitView:
@@ -69,6 +70,12 @@ def _bucket(n: int, edges: tuple[int, ...] = (0, 1, 2, 3, 5, 8, 13, 20, 40)) -> 
 
 
 def type_features(view: UnitView) -> list[str]:
+    if view.cached_type_features is None:
+        view.cached_type_features = _type_features(view)
+    return view.cached_type_features
+
+
+def _type_features(view: UnitView) -> list[str]:
     norm = view.unit.norm.text
     stems = [split_clitics(w)[1] for w in words(norm)]
     feats = [f"w={s}" for s in stems]
@@ -77,6 +84,8 @@ def type_features(view: UnitView) -> list[str]:
         for t in h.payloads:
             article = "def" if h.prefix.endswith("ال") or h.key.startswith("ال") else "bare"
             feats += [f"trig={t.type}", f"trig={t.type}/{t.pos}/{article}", f"lemma={t.type}/{t.lemma}"]
+            if t.anaphoric:
+                feats.append(f"anaphoric={t.type}")
             if h.prefix.endswith("س"):
                 feats.append(f"trig_fut={t.type}")
     feats += [f"mark={h.payloads[0].kind}" for h in view.marks]

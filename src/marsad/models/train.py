@@ -25,6 +25,8 @@ from marsad.events import ontology
 from marsad.models.align import AlignStats, DocExample, examples, role_labels
 from marsad.models.decode import ROLE_LABELS, Models, Proposal, Thresholds, choose_roles, key_parties, propose
 from marsad.models.features import role_features, type_features
+from marsad.models.filter import Pooled, pool
+from marsad.models.filter import fit as fit_filter
 from marsad.models.linear import LinearModel
 
 FOLDS = 5
@@ -175,15 +177,86 @@ def _folds(docs: list[DocExample], seed: int) -> list[list[DocExample]]:
     return [[docs[j] for j in order[k::FOLDS]] for k in range(FOLDS)]
 
 
-def cross_validate(docs: list[DocExample], seed: int) -> dict[str, list[Proposal]]:
+def cross_validate(docs: list[DocExample], seed: int) -> tuple[dict[str, list[Proposal]], dict[str, Models]]:
+    """Out-of-fold proposals for every document, and the fold models that made them."""
     proposals: dict[str, list[Proposal]] = {}
+    fold_models: dict[str, Models] = {}
     folds = _folds(docs, seed)
     for k, held in enumerate(folds):
         train_docs = [d for j, f in enumerate(folds) if j != k for d in f]
         models = Models(fit_types(train_docs, seed), fit_roles(train_docs, seed))
         for d in held:
             proposals[d.doc_id] = propose(d.views, models, MIN_P)
-    return proposals
+            fold_models[d.doc_id] = models
+    return proposals, fold_models
+
+
+def _gold_keys(d: DocExample) -> set[tuple[str, frozenset[str], frozenset[str]]]:
+    from marsad.evaluate import event_key as gold_event_key
+
+    return {(k.type, k.actors, k.recipients) for k in map(gold_event_key, d.gold)}
+
+
+def _pooled(
+    docs: list[DocExample], fold_models: dict[str, Models], th: Thresholds
+) -> dict[str, list[Pooled]]:
+    out = {}
+    for d in docs:
+        models = fold_models[d.doc_id]
+        models.thresholds = th
+        out[d.doc_id] = [p for article, views in d.articles for p in pool(article, views, models)]
+    return out
+
+
+def _filter_system(
+    pooled: dict[str, list[Pooled]], probs: dict[str, list[float]], keep: float, add_missing: bool = False
+) -> dict[str, list[dict[str, Any]]]:
+    out: dict[str, list[dict[str, Any]]] = {}
+    for doc_id, items in pooled.items():
+        kept = [p for p, prob in zip(items, probs[doc_id], strict=True) if prob >= keep]
+        if add_missing:
+            have = {p.key[0] for p in kept}
+            for p in items:
+                if p.key[0] not in have and "model" in p.sources:
+                    kept.append(p)
+                    have.add(p.key[0])
+        out[doc_id] = [
+            {
+                "type": p.key[0],
+                "actors": [{"code": k} for k in p.key[1]],
+                "recipients": [{"code": k} for k in p.key[2]],
+                "historical": any(e.historical for e in p.events),
+            }
+            for p in kept
+        ]
+    return out
+
+
+def train_filter(
+    docs: list[DocExample], pooled: dict[str, list[Pooled]], seed: int
+) -> tuple[LinearModel, float, bool, Any]:
+    """Fit the event filter; its threshold is chosen on out-of-fold filter scores."""
+    labels = {d.doc_id: [int(p.key in _gold_keys(d)) for p in pooled[d.doc_id]] for d in docs}
+    probs: dict[str, list[float]] = {}
+    for held in _folds(docs, seed):
+        held_ids = {d.doc_id for d in held}
+        rows = [p.features for d in docs if d.doc_id not in held_ids for p in pooled[d.doc_id]]
+        ys = [y for d in docs if d.doc_id not in held_ids for y in labels[d.doc_id]]
+        model = fit_filter(rows, ys, seed, _vectorize)
+        for d in held:
+            probs[d.doc_id] = [float(model.scores(p.features)[0]) for p in pooled[d.doc_id]]
+    gold = _gold(docs)
+    best_keep, best_add, best = 0.5, False, -1.0
+    for add_missing in (False, True):
+        for keep in [x / 100 for x in range(0, 80, 2)]:
+            s = score(gold, _filter_system(pooled, probs, keep, add_missing))
+            objective = (s.strict.f1 + s.types.f1) / 2  # events must be right, and no type left unreported
+            if objective > best:
+                best_keep, best_add, best = keep, add_missing, objective
+    cv = score(gold, _filter_system(pooled, probs, best_keep, best_add))
+    rows = [p.features for d in docs for p in pooled[d.doc_id]]
+    ys = [y for d in docs for y in labels[d.doc_id]]
+    return fit_filter(rows, ys, seed, _vectorize), best_keep, best_add, cv
 
 
 def file_hash(path: Path) -> str:
@@ -199,12 +272,19 @@ def train(gold_path: Path, out_dir: Path, seed: int = 13, log: Any = print) -> d
         f"aligned {stats.events_aligned}/{stats.events} events, "
         f"{stats.parties_aligned}/{stats.parties} parties"
     )
-    proposals = cross_validate(docs, seed)
+    proposals, fold_models = cross_validate(docs, seed)
     gold, hist = _gold(docs), _historical(docs)
     th, _ = search_thresholds(proposals, gold, hist)
-    cv = score(gold, _system(proposals, th, hist))
-    log(f"cross-validated strict F1 {cv.strict.f1:.3f}, types F1 {cv.types.f1:.3f}")
-    models = Models(fit_types(docs, seed), fit_roles(docs, seed), th)
+    cv_model = score(gold, _system(proposals, th, hist))
+    log(
+        f"cross-validated model decoding: strict F1 {cv_model.strict.f1:.3f}, "
+        f"types F1 {cv_model.types.f1:.3f}"
+    )
+    pooled = _pooled(docs, fold_models, th)
+    filter_model, th.keep, add_missing, cv = train_filter(docs, pooled, seed)
+    th.add_missing_types = float(add_missing)
+    log(f"cross-validated with the event filter: strict F1 {cv.strict.f1:.3f}, types F1 {cv.types.f1:.3f}")
+    models = Models(fit_types(docs, seed), fit_roles(docs, seed), th, events=filter_model)
     report = {
         "train_file": gold_path.name,
         "train_sha256": file_hash(gold_path),
@@ -212,6 +292,7 @@ def train(gold_path: Path, out_dir: Path, seed: int = 13, log: Any = print) -> d
         "alignment": stats.as_dict(),
         "thresholds": th.as_dict(),
         "cv": {"strict": cv.strict.as_dict(), "partial": cv.partial.as_dict(), "types": cv.types.as_dict()},
+        "cv_model_only": {"strict": cv_model.strict.as_dict(), "types": cv_model.types.as_dict()},
         "seconds": round(time.perf_counter() - started, 1),
     }
     save(models, out_dir, report)
@@ -222,6 +303,8 @@ def save(models: Models, out_dir: Path, report: dict[str, Any]) -> None:
     out_dir.mkdir(parents=True, exist_ok=True)
     models.types.save(out_dir, "types")
     models.roles.save(out_dir, "roles")
+    if models.events is not None:
+        models.events.save(out_dir, "events")
     (out_dir / "model.json").write_text(json.dumps(report, indent=1, ensure_ascii=False) + "\n", "utf-8")
 
 
@@ -229,4 +312,7 @@ def load(model_dir: Path) -> Models:
     report = json.loads((model_dir / "model.json").read_text("utf-8"))
     names = {f.name for f in fields(Thresholds)}
     th = Thresholds(**{k: float(v) for k, v in report["thresholds"].items() if k in names})
-    return Models(LinearModel.load(model_dir, "types"), LinearModel.load(model_dir, "roles"), th, report)
+    events = LinearModel.load(model_dir, "events") if (model_dir / "events.json").is_file() else None
+    return Models(
+        LinearModel.load(model_dir, "types"), LinearModel.load(model_dir, "roles"), th, report, events
+    )

@@ -23,6 +23,10 @@ from marsad.text.normalize import normalize_text
 P = TypeVar("P", bound=Hashable)
 
 LETTER = re.compile(r"[\u0621-\u064A\u0671-\u06D3A-Za-z]")
+_LETTERS = "\u0621-\u064a\u0671-\u06d3A-Za-z"
+_TAIL = re.compile(f"[{_LETTERS}]*")  # the rest of the word after a hit
+MAX_PREFIX = 3  # the longest proclitic chain
+_HEAD = re.compile(f"[{_LETTERS}]+$")  # letters glued before a hit (searched in a short window)
 PROCLITICS = frozenset(
     {"و", "ف", "ب", "ل", "ك", "س", "وب", "فب", "ول", "فل", "وك", "فك", "وس", "فس", "لل", "ولل", "فلل"}
 )
@@ -93,16 +97,11 @@ class PhraseMatcher(Generic[P]):
         return chosen
 
     def _check(self, text: str, start: int, end: int, key: str, idx: int) -> Hit[P] | None:
-        word_end = end
-        while word_end < len(text) and LETTER.match(text, word_end):
-            word_end += 1
-        suffix = text[end:word_end]
+        suffix = _TAIL.match(text, end).group()  # type: ignore[union-attr]
         if suffix and not (self._allow_suffix and suffix in PRONOUN_SUFFIXES):
             return None
-        word_start = start
-        while word_start > 0 and LETTER.match(text, word_start - 1):
-            word_start -= 1
-        prefix = text[word_start:start]
+        head = _HEAD.search(text, max(0, start - MAX_PREFIX - 1), start)
+        prefix = head.group() if head else ""
         if prefix and prefix not in PROCLITICS:
             return None
         return Hit(start, end, key, self._table[idx], prefix, suffix)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from marsad.text.normalize import NormText, normalize
 
@@ -59,6 +60,7 @@ class Token:
     suffix: str
 
 
+@lru_cache(maxsize=262_144)
 def split_clitics(word: str) -> tuple[str, str, str]:
     """Split a normalised word into (prefix, stem, suffix), keeping at least ``MIN_STEM`` letters."""
     prefix = next((p for p in PREFIXES if word.startswith(p) and len(word) - len(p) >= MIN_STEM), "")

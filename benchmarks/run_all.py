@@ -1,0 +1,157 @@
+"""Run every benchmark and write ``benchmarks/RESULTS.md`` (``make bench``).
+
+Each bench module exposes ``run() -> dict``; this runner calls them in turn on one core, records the
+machine, the package versions, the date and the git commit beside the numbers (figures from another
+machine or commit are not comparable), and prints a short summary. A bench that fails is reported as
+such and the others still run.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import platform
+import subprocess
+import sys
+import time
+import traceback
+from collections.abc import Callable
+from importlib import metadata
+
+import bench_dates
+import bench_link
+import bench_pipeline
+import bench_text
+import common
+
+RESULTS = common.BENCH_DIR / "RESULTS.md"
+PACKAGES = ("marsad", "pyahocorasick", "PyYAML", "regex", "numpy", "scikit-learn", "trafilatura",
+            "charset-normalizer", "hijridate", "dateparser")
+
+
+def _cpu_model() -> str:
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as fh:
+            for line in fh:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
+
+
+def _ram_gb() -> str:
+    try:
+        with open("/proc/meminfo", encoding="ascii") as fh:
+            kib = int(next(line for line in fh if line.startswith("MemTotal:")).split()[1])
+        return f"{kib / 1024 ** 2:.1f} GB"
+    except (OSError, StopIteration):
+        return "unknown"
+
+
+def _commit() -> str:
+    """HEAD as seen by git (read-only query); the working tree may hold uncommitted changes."""
+    try:
+        out = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
+                             cwd=common.REPO, check=True, timeout=10)
+        return out.stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return "unknown"
+
+
+def _versions() -> str:
+    found = []
+    for name in PACKAGES:
+        try:
+            found.append(f"{name} {metadata.version(name)}")
+        except metadata.PackageNotFoundError:
+            continue
+    return ", ".join(found)
+
+
+def machine() -> list[str]:
+    """The context lines at the top of RESULTS.md."""
+    load = os.getloadavg() if hasattr(os, "getloadavg") else (0.0, 0.0, 0.0)
+    return [
+        f"- Date: {dt.datetime.now().astimezone().isoformat(timespec='seconds')}",
+        f"- Git commit: {_commit()} (HEAD; the working tree may differ)",
+        f"- CPU: {_cpu_model()}, {os.cpu_count()} logical cores (benchmarks use one); RAM {_ram_gb()}",
+        f"- Load average at start: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} (the machine is shared)",
+        f"- Python {platform.python_version()} ({platform.python_implementation()}), {platform.system()}",
+        f"- Packages: {_versions()}",
+        f"- Corpus: {common.corpus().note} ({common.corpus().records:,} records); {common.REPS} repetitions",
+    ]
+
+
+def dates_markdown(res: dict) -> str:
+    """Table for the date benchmark (its module predates this runner and has no ``markdown``)."""
+    rows = [[name, f"{res[name]['accuracy']:.3f}", f"{int(res[name]['correct'])}",
+             common.fmt(res[name]["strings_per_s"])] for name in ("marsad", "dateparser") if name in res]
+    out = common.table(["parser", "accuracy", "correct", "strings/s"], rows)
+    n = int(res["n"]["expressions"])
+    if "dateparser" in res:
+        speed = res["marsad"]["strings_per_s"] / res["dateparser"]["strings_per_s"]
+        out += (f"\n\nOn {n} hand-labelled expressions: marsad is {speed:.0f}x dateparser's speed, accuracy "
+                f"{res['marsad']['accuracy']:.3f} vs {res['dateparser']['accuracy']:.3f}.")
+    else:
+        out += f"\n\nOn {n} hand-labelled expressions; dateparser not installed, no comparison."
+    return out
+
+
+BENCHES: list[tuple[str, str, Callable[[], dict], Callable[[dict], str]]] = [
+    ("text", "Text layer: read + segment + normalise", bench_text.run, bench_text.markdown),
+    ("link", "Actor linking and KB compile", bench_link.run, bench_link.markdown),
+    ("pipeline", "Full pipeline (read, segment, link, code)", bench_pipeline.run, bench_pipeline.markdown),
+    ("dates", "Date parsing (marsad.text.dates vs dateparser)", bench_dates.run, dates_markdown),
+]
+
+
+def summary(name: str, res: dict) -> str:
+    """One line per bench for the terminal."""
+    if name == "text":
+        return (f"text: {res['ours_rate']['best']:,.0f} articles/s, {res['ratio']['min']:.2f}x floor, "
+                f"peak RSS {res['memory']['1x']['peak_mb']:.0f} MB (1x) / "
+                f"{res['memory']['10x']['peak_mb']:.0f} MB (10x)")
+    if name == "link":
+        return (f"link: {res['ours_rate']['best']:,.0f} articles/s, {res['ratio']['min']:.2f}x floor; "
+                f"KB compile {res['kb_compile_s']['min']:.2f} s, "
+                f"+{res['kb_peak_delta_mb']['median']:.0f} MB peak")
+    if name == "pipeline":
+        parts = [f"{k} {m['ours_rate']['best']:,.0f} articles/s ({m['ratio']['min']:.1f}x floor, "
+                 f"{m['peak_mb']:.0f} MB)" for k, m in res["modes"].items()]
+        return f"pipeline: {'; '.join(parts)}; model load {res['model_load_s']['min']:.2f} s"
+    if "dateparser" in res:
+        return (f"dates: accuracy {res['marsad']['accuracy']:.3f} vs dateparser "
+                f"{res['dateparser']['accuracy']:.3f}")
+    return f"dates: accuracy {res['marsad']['accuracy']:.3f}"
+
+
+def main() -> int:
+    sections = ["# marsad benchmarks", "", "Written by `make bench` (`benchmarks/run_all.py`); see "
+                "`benchmarks/README.md` for what each figure measures. Every speed is shown beside a floor "
+                "measured in the same run; times are min and median of the repetitions.", "", *machine(), ""]
+    lines: list[str] = []
+    failed = 0
+    for name, title, run, markdown in BENCHES:
+        t0 = time.perf_counter()
+        try:
+            res = run()
+            body, line = markdown(res), summary(name, res)
+            goals = res.get("goals", {})
+            if goals:
+                line += f" - goals met {sum(goals.values())}/{len(goals)}"
+        except Exception:  # one broken bench must not hide the others' numbers
+            failed += 1
+            body = f"FAILED:\n\n```\n{traceback.format_exc()[-3000:]}\n```"
+            line = f"{name}: FAILED (see RESULTS.md)"
+        took = time.perf_counter() - t0
+        sections += [f"## {title}", "", body, "", f"_({took:.0f} s)_", ""]
+        lines.append(line)
+        print(f"{line}  [{took:.0f} s]", flush=True)
+    RESULTS.write_text("\n".join(sections), encoding="utf-8")
+    print(f"{common.corpus().note}\nwrote {RESULTS.relative_to(common.REPO)}")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

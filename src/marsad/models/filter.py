@@ -1,0 +1,151 @@
+"""The event filter: rule proposals and model proposals pooled, each scored once more as a whole event.
+
+The rule coder and the model decoder make different mistakes (rules over-generate from every trigger;
+the model misses frames it has not seen). Both sets are pooled by scoring key (type, actor codes,
+recipient codes), and a small logistic regression decides for each pooled event whether to keep it,
+from what an analyst would check: who proposed it (rules, model, both), how sure the type model is
+about its sentence, how sure the role model is about its actors and recipients, whether a rival
+reading of the same sentence scores higher, how many sentences support it, and its type. It is trained
+on out-of-fold proposals of the training set, with its threshold chosen there too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from marsad.events.coder import code as rule_code
+from marsad.events.units import party_key
+from marsad.models.decode import ROLE_LABELS, UNDIRECTED, Models, decode, propose
+from marsad.models.features import UnitView, role_features, type_features
+from marsad.models.linear import LinearModel
+from marsad.records import Article, Event
+
+Key = tuple[str, frozenset[str], frozenset[str]]
+MIN_P = 0.04  # type probability below which the model proposes nothing
+
+
+@dataclass(slots=True)
+class Pooled:
+    key: Key
+    events: list[Event] = field(default_factory=list)
+    sources: set[str] = field(default_factory=set)
+    features: list[str] = field(default_factory=list)
+
+
+def event_key(e: Event) -> Key:
+    actors = frozenset(party_key(p) for p in e.actors)
+    recipients = frozenset(party_key(p) for p in e.recipients)
+    if e.type in UNDIRECTED:
+        return e.type, actors | recipients, frozenset()
+    return e.type, actors, recipients
+
+
+class _Scorer:
+    """Model scores for (sentence, type) and (sentence, type, key), computed once per article."""
+
+    def __init__(self, views: list[UnitView], models: Models) -> None:
+        self.views = views
+        self.models = models
+        self.by_start = {v.unit.start: i for i, v in enumerate(views)}
+        self._types: dict[int, np.ndarray] = {}
+        self._roles: dict[tuple[int, str, str], np.ndarray] = {}
+
+    def p_type(self, i: int, etype: str) -> float:
+        if i not in self._types:
+            self._types[i] = self.models.types.scores(type_features(self.views[i]))
+        return float(self._types[i][self.models.types.labels.index(etype)])
+
+    def p_role(self, i: int, etype: str, key: str) -> np.ndarray:
+        k = (i, etype, key)
+        if k not in self._roles:
+            view = self.views[i]
+            grouped = view.keys()
+            self._roles[k] = self.models.roles.scores(
+                role_features(view, etype, key, grouped.get(key, []), key not in grouped)
+            )
+        return self._roles[k]
+
+
+def _bucket(x: float) -> str:
+    return str(min(int(x * 10), 9))
+
+
+def _features(p: Pooled, scorer: _Scorer) -> list[str]:
+    etype, actors, recipients = p.key
+    src = "+".join(sorted(p.sources))
+    views = sorted(
+        {scorer.by_start[ev.start] for e in p.events for ev in e.evidence if ev.start in scorer.by_start}
+    )
+    feats = [
+        f"src={src}",
+        f"type={etype}",
+        f"src/type={src}/{etype}",
+        f"nact={min(len(actors), 3)}",
+        f"nrec={min(len(recipients), 3)}/{etype}",
+        f"nev={min(len(views), 3)}",
+    ]
+    if not views:
+        return [*feats, "noview"]
+    best = max(views, key=lambda i: scorer.p_type(i, etype))
+    feats += [
+        f"ptype={_bucket(scorer.p_type(best, etype))}",
+        f"ptype/type={_bucket(scorer.p_type(best, etype))}/{etype}",
+    ]
+    a, r = ROLE_LABELS.index("actor"), ROLE_LABELS.index("recipient")
+    keys = actors if etype not in UNDIRECTED else actors | recipients
+    pa = min((scorer.p_role(best, etype, k)[a] for k in keys), default=0.0)
+    pr = min((scorer.p_role(best, etype, k)[r] for k in recipients), default=1.0)
+    feats += [f"pact={_bucket(pa)}", f"prec={_bucket(pr)}", f"title={scorer.views[best].unit.is_title}"]
+    if any(scorer.views[i].unit.is_title for i in views):
+        feats.append("some_title")
+    if any(e.historical for e in p.events):
+        feats.append("historical")
+    return feats
+
+
+def pool(article: Article, views: list[UnitView], models: Models) -> list[Pooled]:
+    """Rule and model events of one article, pooled by key, with their filter features."""
+    proposals = propose(views, models, MIN_P)
+    pooled: dict[Key, Pooled] = {}
+    for source, events in (
+        ("model", decode(views, proposals, models.thresholds, article.id)),
+        ("rule", rule_code(article)),
+    ):
+        for e in events:
+            p = pooled.setdefault(event_key(e), Pooled(event_key(e)))
+            p.events.append(e)
+            p.sources.add(source)
+    scorer = _Scorer(views, models)
+    for p in pooled.values():
+        p.features = _features(p, scorer)
+    return list(pooled.values())
+
+
+def select(pooled: list[Pooled], model: LinearModel, threshold: float, article_id: str) -> list[Event]:
+    """Keep the pooled events the filter accepts; the model's reading wins when both proposed one."""
+    out = []
+    for p in pooled:
+        if model.scores(p.features)[0] < threshold:
+            continue
+        event = p.events[0]  # the model's reading when both proposed this event (it is pooled first)
+        seen = {ev.start for ev in event.evidence}
+        for other in p.events[1:]:
+            event.evidence += [ev for ev in other.evidence if ev.start not in seen]
+            seen.update(ev.start for ev in other.evidence)
+        event.confidence = round(float(model.scores(p.features)[0]), 3)
+        out.append(event)
+    for n, e in enumerate(out):
+        e.id = f"{article_id}/e{n}"
+    return out
+
+
+def fit(rows: list[list[str]], labels: list[int], seed: int, vectorize: Callable) -> LinearModel:
+    from sklearn.linear_model import LogisticRegression
+
+    matrix, names = vectorize(rows)
+    clf = LogisticRegression(C=1.0, solver="liblinear", random_state=seed, max_iter=500)
+    clf.fit(matrix, np.array(labels))
+    return LinearModel.from_sklearn(["keep"], names, clf.coef_, clf.intercept_, False, min_weight=0.0)

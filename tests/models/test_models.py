@@ -1,0 +1,60 @@
+"""The learned models: plain-data storage, safe loading, and a fresh training run matching the shipped one."""
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from marsad.models import model_path
+from marsad.models.linear import LinearModel
+from marsad.models.train import file_hash, load
+
+ROOT = Path(__file__).resolve().parents[2]
+TRAIN = ROOT.parent / "shared" / "eval" / "train.jsonl"
+DEV = ROOT.parent / "shared" / "eval" / "dev.jsonl"
+
+
+def test_linear_model_round_trips_as_plain_data(tmp_path):
+    model = LinearModel(
+        ["a", "b"],
+        {"x": 0, "y": 1},
+        np.array([[1.0, -1.0], [0.5, 0.0]], dtype=np.float32),
+        np.array([0.0, -1.0]),
+        multiclass=True,
+    )
+    model.save(tmp_path, "m")
+    loaded = LinearModel.load(tmp_path, "m")
+    assert np.allclose(loaded.scores(["x", "unknown"]), model.scores(["x"]), atol=1e-3)
+    assert loaded.scores(["x"]).sum() == pytest.approx(1.0)
+    with np.load(tmp_path / "m.npz", allow_pickle=False) as arrays:
+        assert set(arrays.files) == {"weights", "bias"}
+
+
+def test_shipped_model_records_its_training_data_and_is_small():
+    report = json.loads((model_path() / "model.json").read_text())
+    assert len(report["train_sha256"]) == 64 and report["thresholds"]
+    size = sum(p.stat().st_size for p in model_path().iterdir())
+    assert size < 5_000_000
+    models = load(model_path())
+    assert models.events is not None and len(models.types.labels) == 16
+
+
+@pytest.mark.skipif(not TRAIN.exists(), reason="shared/eval/train.jsonl is not beside the repository")
+def test_shipped_model_was_trained_on_this_train_file():
+    assert json.loads((model_path() / "model.json").read_text())["train_sha256"] == file_hash(TRAIN)
+
+
+@pytest.mark.skipif(not (TRAIN.exists() and DEV.exists()), reason="shared/eval is not beside the repository")
+def test_retraining_from_scratch_reproduces_the_shipped_dev_scores(tmp_path):
+    from marsad.evaluate import gold_events, score, system_events_from_run
+    from marsad.models.coder import ModelCoder
+    from marsad.models.train import train
+
+    train(TRAIN, tmp_path / "model", log=lambda _m: None)
+    gold = gold_events(DEV)
+    fresh = ModelCoder(load(tmp_path / "model"))
+    shipped_scores = score(gold, system_events_from_run(DEV))
+    fresh_scores = score(gold, system_events_from_run(DEV, coder=fresh))
+    assert abs(fresh_scores.strict.f1 - shipped_scores.strict.f1) <= 0.01
+    assert abs(fresh_scores.types.f1 - shipped_scores.types.f1) <= 0.01
