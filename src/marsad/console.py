@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from functools import cache
 from typing import Any
 
@@ -27,27 +28,33 @@ def _short(text: str | None, n: int = 70) -> str:
 
 
 def print_articles(rows: list[dict[str, Any]], stats: Any, errors: Any) -> None:
-    table = Table(title="marsad extract", show_lines=False)
-    for col in ("id", "kind", "published", "source", "title", "mentions", "events"):
-        table.add_column(col, overflow="fold")
+    """One line per article: what it is, when, its title, and what marsad found in it."""
+    table = Table(title="marsad extract", show_lines=False, expand=False)
+    table.add_column("article", no_wrap=True, max_width=22, overflow="ellipsis")
+    table.add_column("date", no_wrap=True)
+    table.add_column("title", no_wrap=True, max_width=44, overflow="ellipsis", justify="right")
+    table.add_column("actors", justify="right")
+    table.add_column("events", overflow="fold")
+    type_counts: Counter[str] = Counter()
     for r in rows:
-        events = ", ".join(sorted({e["type"] for e in r["events"]}))
-        flag = "⚡ " if r["breaking"] else ""
+        types = Counter(e["type"] for e in r["events"])
+        type_counts.update(types)
+        flag = "⚡ " if r["breaking"] else ("↳ " if r["kind"] == "headline" else "")
         table.add_row(
-            r["id"],
-            r["kind"],
-            r["published"] or "",
-            r["source"] or "",
-            flag + _short(r["title"]),
+            r["id"].rsplit("/", 1)[-1],
+            (r["published"] or "")[:10],
+            flag + (r["title"] or "").replace("\n", " "),
             str(len(r["mentions"])),
-            events,
+            " ".join(f"{t}×{n}" if n > 1 else t for t, n in sorted(types.items())),
         )
     console = out_console()
     console.print(table)
     console.print(
         f"{stats.documents} documents → {stats.articles} articles, {stats.headlines} headlines, "
-        f"{stats.mentions} mentions, {stats.events} events; {errors.count + stats.errors} errors"
+        f"{stats.mentions} actor mentions, {stats.events} events; {errors.count + stats.errors} errors"
     )
+    if type_counts:
+        console.print("events by type: " + ", ".join(f"{t} {n}" for t, n in type_counts.most_common()))
 
 
 def print_mentions(article: Article) -> None:

@@ -108,7 +108,8 @@ def _features(p: Pooled, scorer: _Scorer) -> list[str]:
 
 def pool(article: Article, views: list[UnitView], models: Models) -> list[Pooled]:
     """Rule and model events of one article, pooled by key, with their filter features."""
-    proposals = propose(views, models, MIN_P)
+    th = models.thresholds
+    proposals = propose(views, models, max(MIN_P, min(th.type, th.type_with_trigger)))
     pooled: dict[Key, Pooled] = {}
     for source, events in (
         ("model", decode(views, proposals, models.thresholds, article.id)),
