@@ -226,10 +226,23 @@ def _event_date(text: str, published: dt.date | None) -> tuple[str | None, str |
 def code(article: Article, mentions: list[Mention] | None = None) -> list[Event]:
     """Code every event of ``article`` (uses ``article.mentions`` unless ``mentions`` is given)."""
     mentions = article.mentions if mentions is None else mentions
+    analysed = []
+    for unit in units(article):
+        hits = trigger_hits(unit.norm.text)
+        if hits:
+            analysed.append((unit, hits, markers().find(unit.norm.text), candidates(unit, mentions)))
+    return code_analysed(article, analysed)
+
+
+Analysed = tuple[Unit, list[Hit[Trigger]], list[Hit[Marker]], list[Cand]]
+
+
+def code_analysed(article: Article, analysed: list[Analysed]) -> list[Event]:
+    """Code sentences already analysed (triggers, markers, candidates), e.g. by the model's views."""
     published = _published(article)
     state = _State()
-    for unit in units(article):
-        _code_unit(article, unit, mentions, published, state)
+    for unit, hits, marks, cands in analysed:
+        _code_unit(unit, hits, marks, cands, published, state)
     events = list(state.events.values())
     for n, event in enumerate(events):
         event.id = f"{article.id}/e{n}"
@@ -244,13 +257,13 @@ def _published(article: Article) -> dt.date | None:
 
 
 def _code_unit(
-    article: Article, unit: Unit, mentions: list[Mention], published: dt.date | None, state: _State
+    unit: Unit,
+    hits: list[Hit[Trigger]],
+    marks: list[Hit[Marker]],
+    cands: list[Cand],
+    published: dt.date | None,
+    state: _State,
 ) -> None:
-    hits = trigger_hits(unit.norm.text)
-    if not hits:
-        return
-    marks = markers().find(unit.norm.text)
-    cands = candidates(unit, mentions)
     for hit in hits:
         trig = max(hit.payloads, key=lambda t: t.weight)
         if trig.anaphoric and any(key[0] == trig.type for key in state.events):

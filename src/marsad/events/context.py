@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
 
@@ -31,12 +31,17 @@ class Place:
 
 
 def contexts_for(norm_text: str) -> list[str]:
+    return list(_contexts(norm_text))
+
+
+@lru_cache(maxsize=4096)
+def _contexts(norm_text: str) -> tuple[str, ...]:
     """PLOVER contexts whose keywords occur in the (normalised) text, in first-seen order."""
     seen: dict[str, None] = {}
     for hit in contexts().find(norm_text):
         for ctx in hit.payloads:
             seen.setdefault(ctx, None)
-    return list(seen)
+    return tuple(seen)
 
 
 @cache
@@ -52,6 +57,12 @@ def places() -> PhraseMatcher[Place]:
 
 
 def location_for(text: str) -> dict[str, Any] | None:
+    found = _location(text)
+    return dict(found) if found else None
+
+
+@lru_cache(maxsize=4096)
+def _location(text: str) -> tuple[tuple[str, Any], ...] | None:
     """The first place named after a locative in ``text``, with its country and coordinates."""
     norm = normalize(text)
     for hit in places().find(norm.text):
@@ -59,11 +70,11 @@ def location_for(text: str) -> dict[str, Any] | None:
         if hit.prefix.lstrip("و") == "ب" or (before and before[-1].lstrip("و") in LOCATIVE):
             place = hit.payloads[0]
             start, end = norm.span_to_orig(hit.start, hit.end)
-            return {
-                "name": text[start:end],
-                "name_en": place.name_en,
-                "country": place.country,
-                "lat": place.lat,
-                "lon": place.lon,
-            }
+            return (
+                ("name", text[start:end]),
+                ("name_en", place.name_en),
+                ("country", place.country),
+                ("lat", place.lat),
+                ("lon", place.lon),
+            )
     return None

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from marsad.events.coder import code as rule_code
+from marsad.events.coder import code_analysed
 from marsad.events.units import party_key
 from marsad.models.decode import ROLE_LABELS, UNDIRECTED, Models, decode, propose
 from marsad.models.features import UnitView, role_features, type_features
@@ -109,11 +109,12 @@ def _features(p: Pooled, scorer: _Scorer) -> list[str]:
 def pool(article: Article, views: list[UnitView], models: Models) -> list[Pooled]:
     """Rule and model events of one article, pooled by key, with their filter features."""
     th = models.thresholds
+    analysed = [(v.unit, v.trig_hits, v.marks, v.cands) for v in views if v.trig_hits]
     proposals = propose(views, models, max(MIN_P, min(th.type, th.type_with_trigger)))
     pooled: dict[Key, Pooled] = {}
     for source, events in (
         ("model", decode(views, proposals, models.thresholds, article.id)),
-        ("rule", rule_code(article)),
+        ("rule", code_analysed(article, analysed)),
     ):
         for e in events:
             p = pooled.setdefault(event_key(e), Pooled(event_key(e)))
