@@ -7,7 +7,9 @@ be shown in place.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass, field
+from itertools import accumulate
 from typing import Any
 
 
@@ -148,16 +150,16 @@ class Article:
     parent: str | None = None  # for headlines: the article whose page listed them
     mentions: list[Mention] = field(default_factory=list)
     events: list[Event] = field(default_factory=list)
+    _starts: list[int] | None = field(default=None, repr=False, compare=False)  # text offset of each segment
 
     def to_doc(self, offset: int) -> int:
         """Map an offset in ``self.text`` to an offset in the document text."""
-        pos = 0
-        for seg in self.segments:
-            length = seg.end - seg.start
-            if offset <= pos + length:
-                return seg.start + (offset - pos)
-            pos += length + 1  # the joining newline
-        raise IndexError(f"offset {offset} is outside article {self.id}")
+        if self._starts is None or len(self._starts) != len(self.segments):
+            self._starts = list(accumulate((s.end - s.start + 1 for s in self.segments[:-1]), initial=0))
+        i = bisect_right(self._starts, offset) - 1
+        if i < 0 or offset > self._starts[i] + self.segments[i].end - self.segments[i].start:
+            raise IndexError(f"offset {offset} is outside article {self.id}")
+        return self.segments[i].start + offset - self._starts[i]
 
 
 @dataclass(slots=True)
