@@ -101,8 +101,9 @@ def _assign(
     actors = _compound(cands, actor_cand, unit.text) if actor_cand else list(state.last_actors)
     used = {id(actor_cand)} if actor_cand else set()
     recipients = _recipients(after, trig, actor_cand, used, unit.text, cands)
-    actor_keys = {party_key(p) for p in actors}
-    recipients = [p for p in recipients if party_key(p) not in actor_keys]
+    # The same party cannot receive its own action, but the same country can (domestic events).
+    actor_ids = {(p.code, p.sector, p.kb_id) for p in actors}
+    recipients = [p for p in recipients if (p.code, p.sector, p.kb_id) not in actor_ids]
     return actors, recipients, initiator
 
 

@@ -125,4 +125,4 @@ def role_labels(events: list[dict[str, Any]], etype: str) -> tuple[set[str], set
         else:
             actors |= a
             recipients |= r
-    return actors, recipients - actors
+    return actors, recipients

@@ -27,7 +27,9 @@ from marsad.models.linear import LinearModel
 from marsad.records import Event, Evidence, Party
 
 UNDIRECTED = frozenset({"CONSULT", "COOPERATE"})
-ROLE_LABELS = ("none", "actor", "recipient")
+# "both": the same party key acts and receives, as in domestic events (Iranian police arrest Iranian
+# protesters: IRN -> IRN), a fifth of the annotated events.
+ROLE_LABELS = ("none", "actor", "recipient", "both")
 
 
 @dataclass(slots=True)
@@ -38,6 +40,7 @@ class Thresholds:
     actor_floor: float = 0.3  # the best candidate still acts when over this, if no one passes ``actor``
     recipient: float = 0.5
     recipient_floor: float = 0.5  # the best non-actor still receives when over this, if no one passes
+    both: float = 0.3  # a key also receives when its "both" probability passes this
     keep: float = 0.5  # the event filter keeps pooled events scored at least this
     add_missing_types: float = 0.0  # 1: types the filter dropped come back with the model's reading
 
@@ -128,27 +131,32 @@ def propose(views: list[UnitView], models: Models, min_p: float) -> list[Proposa
 
 
 def choose_roles(p: Proposal, th: Thresholds) -> tuple[list[str], list[str]]:
-    actor_col, rec_col = ROLE_LABELS.index("actor"), ROLE_LABELS.index("recipient")
-    actors = [k for k, row in zip(p.keys, p.p_roles, strict=True) if row[actor_col] >= th.actor]
+    """Actors and recipients from role probabilities; a key may be both (domestic events)."""
+    cols = {label: i for i, label in enumerate(ROLE_LABELS)}
+    both = p.p_roles[:, cols["both"]] if p.p_roles.shape[1] > cols["both"] else np.zeros(len(p.keys))
+    acts = p.p_roles[:, cols["actor"]] + both
+    recs = p.p_roles[:, cols["recipient"]] + both
+    actors = [k for k, a in zip(p.keys, acts, strict=True) if a >= th.actor]
     if not actors:
-        best = int(np.argmax(p.p_roles[:, actor_col]))
-        if p.p_roles[best, actor_col] >= th.actor_floor:
+        best = int(np.argmax(acts))
+        if acts[best] >= th.actor_floor:
             actors = [p.keys[best]]
     recipients = [
         k
-        for k, row in zip(p.keys, p.p_roles, strict=True)
-        if row[rec_col] >= th.recipient and k not in actors and row[rec_col] > row[actor_col]
+        for i, k in enumerate(p.keys)
+        if recs[i] >= th.recipient
+        and (k not in actors or both[i] >= th.both)
+        and (k in actors or recs[i] > acts[i])
     ]
     if not recipients and p.type not in UNDIRECTED:
-        others = [i for i, k in enumerate(p.keys) if k not in actors]
+        others = [i for i, k in enumerate(p.keys) if k not in actors or both[i] >= th.both]
         if others:
-            best = max(others, key=lambda i: p.p_roles[i, rec_col])
-            if p.p_roles[best, rec_col] >= th.recipient_floor:
+            best = max(others, key=lambda i: recs[i])
+            if recs[best] >= th.recipient_floor:
                 recipients = [p.keys[best]]
     actors += [k for a in list(actors) for k in sorted(p.conjuncts.get(a, ())) if k not in actors]
-    recipients = [k for k in recipients if k not in actors]
     if p.type in UNDIRECTED:
-        actors, recipients = actors + recipients, []
+        actors, recipients = actors + [k for k in recipients if k not in actors], []
     return actors, recipients
 
 

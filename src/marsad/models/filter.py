@@ -94,10 +94,14 @@ def _features(p: Pooled, scorer: _Scorer) -> list[str]:
         f"ptype={_bucket(scorer.p_type(best, etype))}",
         f"ptype/type={_bucket(scorer.p_type(best, etype))}/{etype}",
     ]
-    a, r = ROLE_LABELS.index("actor"), ROLE_LABELS.index("recipient")
+    a, r, b = (ROLE_LABELS.index(x) for x in ("actor", "recipient", "both"))
     keys = actors if etype not in UNDIRECTED else actors | recipients
-    pa = min((scorer.p_role(best, etype, k)[a] for k in keys), default=0.0)
-    pr = min((scorer.p_role(best, etype, k)[r] for k in recipients), default=1.0)
+    pa = min((scorer.p_role(best, etype, k)[a] + scorer.p_role(best, etype, k)[b] for k in keys), default=0.0)
+    pr = min(
+        (scorer.p_role(best, etype, k)[r] + scorer.p_role(best, etype, k)[b] for k in recipients), default=1.0
+    )
+    if actors & recipients:
+        feats.append(f"domestic/type={etype}")
     feats += [f"pact={_bucket(pa)}", f"prec={_bucket(pr)}", f"title={scorer.views[best].unit.is_title}"]
     if any(scorer.views[i].unit.is_title for i in views):
         feats.append("some_title")

@@ -38,6 +38,7 @@ GRID = {
     "actor_floor": [0.1, 0.15, 0.2, 0.3, 0.4],
     "recipient": [0.25, 0.3, 0.35, 0.4, 0.5, 0.6],
     "recipient_floor": [0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.5],
+    "both": [0.1, 0.15, 0.2, 0.3, 0.4, 0.5, 1.1],
 }
 TYPE_C = 0.5  # inverse regularisation, chosen on training folds
 ROLE_C = 1.0
@@ -103,7 +104,15 @@ def fit_roles(docs: list[DocExample], seed: int) -> LinearModel:
                 actors, recipients = role_labels(events, etype)
                 for k in keys:
                     rows.append(role_features(view, etype, k, grouped.get(k, []), k in ctx))
-                    y.append(1 if k in actors else 2 if k in recipients else 0)
+                    y.append(
+                        3
+                        if k in actors and k in recipients
+                        else 1
+                        if k in actors
+                        else 2
+                        if k in recipients
+                        else 0
+                    )
     matrix, names = _vectorize(rows)
     clf = LogisticRegression(C=ROLE_C, solver="saga", max_iter=300, tol=1e-3, random_state=seed)
     clf.fit(matrix, np.array(y))
