@@ -9,6 +9,7 @@ carried from earlier sentences). Counts of what aligned are kept for the report.
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -66,6 +67,10 @@ def article_views(article: Article) -> list[UnitView]:
         views.append(UnitView.build(unit, cands, list(context), article.published))
         if cands:
             context = [p for c in cands[:CONTEXT_PARTIES] for p in c.parties]
+    counts = Counter(party_key(p) for v in views for c in v.cands for p in c.parties)
+    ranked = [k for k, _ in counts.most_common(2)]
+    for v in views:
+        v.topic = ranked
     return views
 
 

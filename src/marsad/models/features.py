@@ -40,6 +40,7 @@ class UnitView:
     rules: dict[str, tuple[set[str], set[str], bool]] = field(
         default_factory=dict
     )  # rule frames' roles by type
+    topic: list[str] = field(default_factory=list)  # the article's most named party keys, most first
     cached_type_features: list[str] | None = None  # computed once: the type model and the filter use it
 
     @classmethod
@@ -109,6 +110,8 @@ def role_features(view: UnitView, etype: str, key: str, cands: list[Cand], from_
     """Features for one party key as a participant of an ``etype`` event in this sentence."""
     t = etype
     feats = _rule_features(view, etype, key)
+    if key in view.topic:
+        feats += [f"topic{view.topic.index(key)}/t={t}", f"topic{view.topic.index(key)}"]
     if from_context:
         return [*feats, f"t={t}", "ctx", f"ctx/t={t}", f"ctx/key_is_code={key.isupper() and len(key) == 3}"]
     first = cands[0]
