@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEVSTAMP := $(VENV)/.installed-dev
 
-.PHONY: run test bench lint install install-dev clean
+.PHONY: run test bench lint install install-dev clean postgres-binaries
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -16,17 +16,24 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	touch $@
 
 $(DEVSTAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/pip install -q -e '.[dev]'
+	$(BIN)/pip install -q -e '.[dev,postgres]'
 	touch $@ $(STAMP)
 
 install: $(STAMP)
 install-dev: $(DEVSTAMP)
 
 run: $(STAMP)
-	$(BIN)/marsad extract examples/sample_corpus.jsonl examples/seed_page.txt --format table
+	$(BIN)/marsad ingest examples/sample_corpus.jsonl examples/seed_page.txt --db marsad.duckdb
+	$(BIN)/marsad stats --db marsad.duckdb
 
-test: $(DEVSTAMP)
+test: $(DEVSTAMP) postgres-binaries
 	$(BIN)/python -m pytest
+
+# The store tests start a throwaway PostgreSQL server from the machine's binaries; install them when absent.
+postgres-binaries:
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null 2>&1 || \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null) || \
+	  echo "PostgreSQL binaries unavailable: the PostgreSQL store tests will be skipped"
 
 bench: $(DEVSTAMP)
 	$(BIN)/python benchmarks/run_all.py

@@ -4,6 +4,10 @@ marsad extract PATH... [--format jsonl|table|plover]   articles with mentions an
 marsad actors PATH|-                                    actor mentions and their resolution
 marsad kb search NAME | marsad kb stats                 look into the knowledge base
 marsad evaluate --gold GOLD.jsonl [--system OUT.jsonl]  precision, recall, F1 against gold events
+marsad train --gold TRAIN.jsonl --out DIR               fit the type, role and event-filter models
+marsad ingest PATH... [--db URL]                        extract and store (DuckDB file or PostgreSQL)
+marsad query [filters] | marsad stats                   merged events from the store
+marsad export --format plover|gdelt|parquet|csv         the store in the formats the field uses
 """
 
 from __future__ import annotations
@@ -220,6 +224,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", required=True, help="directory to write the model to")
     p.add_argument("--seed", type=int, default=13, help="random seed (folds, solvers)")
     p.set_defaults(func=cmd_train)
+
+    from marsad.store.cli_commands import add_store_commands
+
+    add_store_commands(sub)
     return parser
 
 
