@@ -19,8 +19,10 @@ from collections.abc import Callable
 from importlib import metadata
 
 import bench_dates
+import bench_dedup
 import bench_link
 import bench_pipeline
+import bench_store
 import bench_text
 import common
 
@@ -103,6 +105,8 @@ BENCHES: list[tuple[str, str, Callable[[], dict], Callable[[dict], str]]] = [
     ("link", "Actor linking and KB compile", bench_link.run, bench_link.markdown),
     ("pipeline", "Full pipeline (read, segment, link, code)", bench_pipeline.run, bench_pipeline.markdown),
     ("dates", "Date parsing (marsad.text.dates vs dateparser)", bench_dates.run, dates_markdown),
+    ("dedup", "Stories: MinHash clustering, calibration and throughput", bench_dedup.run, bench_dedup.report),
+    ("store", "Store: ingest into DuckDB and PostgreSQL, query latency", bench_store.run, bench_store.report),
 ]
 
 
@@ -120,6 +124,8 @@ def summary(name: str, res: dict) -> str:
         parts = [f"{k} {m['ours_rate']['best']:,.0f} articles/s ({m['ratio']['min']:.1f}x floor, "
                  f"{m['peak_mb']:.0f} MB)" for k, m in res["modes"].items()]
         return f"pipeline: {'; '.join(parts)}; model load {res['model_load_s']['min']:.2f} s"
+    if name in ("dedup", "store"):
+        return f"{name}: see RESULTS.md"
     if "dateparser" in res:
         return (f"dates: accuracy {res['marsad']['accuracy']:.3f} vs dateparser "
                 f"{res['dateparser']['accuracy']:.3f}")

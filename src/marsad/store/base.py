@@ -13,7 +13,7 @@ import datetime as dt
 import json
 from abc import ABC, abstractmethod
 from collections.abc import Iterator, Sequence
-from contextlib import AbstractContextManager
+from contextlib import AbstractContextManager, contextmanager
 from typing import Any
 
 import numpy as np
@@ -88,6 +88,7 @@ class Store(ABC):
 
     def __init__(self, url: str) -> None:
         self.url = url
+        self._depth = 0  # nesting of transaction()
 
     # -- backend primitives -------------------------------------------------------------------------
     @abstractmethod
@@ -106,9 +107,28 @@ class Store(ABC):
     def insert_columns(self, table: str, columns: Columns) -> None:
         """Bulk-insert one batch of rows (columns in schema order) into ``table``."""
 
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """Commit on success, roll back on error; nested calls join the outer transaction (migrations
+        call helpers that open their own)."""
+        depth = self._depth
+        if depth:
+            self._depth = depth + 1
+            try:
+                yield
+            finally:
+                self._depth -= 1
+            return
+        self._depth = 1
+        try:
+            with self._outer_transaction():
+                yield
+        finally:
+            self._depth = 0
+
     @abstractmethod
-    def transaction(self) -> AbstractContextManager[None]:
-        """A context manager: commit on success, roll back on error."""
+    def _outer_transaction(self) -> AbstractContextManager[None]:
+        """The backend's own transaction: commit on success, roll back on error."""
 
     @abstractmethod
     def close(self) -> None:

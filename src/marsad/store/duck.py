@@ -22,7 +22,6 @@ class DuckDBStore(Store):
     def __init__(self, path: str, *, read_only: bool = False) -> None:
         super().__init__(path)
         self.con = duckdb.connect(path, read_only=read_only)
-        self._depth = 0
         self.con.execute("SET enable_progress_bar = false")  # stderr belongs to marsad's own progress
         if not read_only:
             self.migrate()
@@ -58,24 +57,13 @@ class DuckDBStore(Store):
             self.con.unregister(name)
 
     @contextmanager
-    def transaction(self) -> Iterator[None]:
-        """Nested calls join the outer transaction (migrations call helpers that open their own)."""
-        if self._depth:
-            self._depth += 1
-            try:
-                yield
-            finally:
-                self._depth -= 1
-            return
+    def _outer_transaction(self) -> Iterator[None]:
         self.con.execute("BEGIN TRANSACTION")
-        self._depth = 1
         try:
             yield
         except BaseException:
-            self._depth = 0
             self.con.execute("ROLLBACK")
             raise
-        self._depth = 0
         self.con.execute("COMMIT")
 
     def close(self) -> None:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
+from contextlib import AbstractContextManager
 from functools import cache
 from typing import Any
 
@@ -29,7 +29,6 @@ class PostgresStore(Store):
             raise RuntimeError("PostgreSQL support needs psycopg: pip install 'marsad[postgres]'") from exc
         super().__init__(url)
         self.conn = psycopg.connect(url, autocommit=True)
-        self._depth = 0
         self.migrate()
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> None:
@@ -51,21 +50,8 @@ class PostgresStore(Store):
             for row in zip(*(columns[c] for c in names), strict=True):
                 copy.write_row(row)
 
-    @contextmanager
-    def transaction(self) -> Iterator[None]:
-        if self._depth:
-            self._depth += 1
-            try:
-                yield
-            finally:
-                self._depth -= 1
-            return
-        self._depth = 1
-        try:
-            with self.conn.transaction():
-                yield
-        finally:
-            self._depth = 0
+    def _outer_transaction(self) -> AbstractContextManager[None]:
+        return self.conn.transaction()
 
     def close(self) -> None:
         self.conn.close()
