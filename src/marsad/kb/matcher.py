@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
+from importlib import resources
 
 from marsad.kb.model import KBData, load_kb
 from marsad.text.normalize import normalize_text
@@ -99,14 +100,24 @@ def _add_generic(b: Compiled, kb: KBData) -> None:
             b.add(form, Entry(kind, str(g["id"]), code, g.get("sector"), form="adj"))
 
 
+def common_words() -> frozenset[str]:
+    """Normalised common words that never stand alone for a person (``data/common_words.txt``)."""
+    path = resources.files("marsad.kb").joinpath("data", "common_words.txt")
+    lines = path.read_text("utf-8").splitlines() if path.is_file() else []
+    return frozenset(normalize_text(w) for w in lines if w.strip() and not w.startswith("#"))
+
+
 def _add_people(b: Compiled, kb: KBData) -> None:
+    stop = common_words()
     for p in kb.people:
         for form in p.ar:
             b.add(form, Entry("person", p.id, name=p.name, form="name"))
         for form in p.short:
-            b.add(form, Entry("person", p.id, name=p.name, form="short"))
+            if normalize_text(form) not in stop:
+                b.add(form, Entry("person", p.id, name=p.name, form="short"))
         for form in p.surname:
-            b.add(form, Entry("person", p.id, name=p.name, form="surname"))
+            if normalize_text(form) not in stop:
+                b.add(form, Entry("person", p.id, name=p.name, form="surname"))
 
 
 @cache
