@@ -26,6 +26,7 @@ LETTER = re.compile(r"[\u0621-\u064A\u0671-\u06D3A-Za-z]")
 _LETTERS = "\u0621-\u064a\u0671-\u06d3A-Za-z"
 _TAIL = re.compile(f"[{_LETTERS}]*")  # the rest of the word after a hit
 MAX_PREFIX = 3  # the longest proclitic chain
+SEPARATORS = frozenset(" \n\t\r.,;:!?\"'()[]{}-/|«»")  # after normalisation, punctuation is ASCII
 _HEAD = re.compile(f"[{_LETTERS}]+$")  # letters glued before a hit (searched in a short window)
 PROCLITICS = frozenset(
     {"و", "ف", "ب", "ل", "ك", "س", "وب", "فب", "ول", "فل", "وك", "فك", "وس", "فس", "لل", "ولل", "فلل"}
@@ -83,8 +84,15 @@ class PhraseMatcher(Generic[P]):
         if not self._table:
             return []
         raw: list[Hit[P]] = []
+        n = len(norm)
+        table = self._table
         for end_idx, (key, idx) in self._automaton.iter(norm):
-            hit = self._check(norm, end_idx + 1 - len(key), end_idx + 1, key, idx)
+            start, end = end_idx + 1 - len(key), end_idx + 1
+            # Fast path: a form standing between separators needs no clitic analysis.
+            if (start == 0 or norm[start - 1] in SEPARATORS) and (end == n or norm[end] in SEPARATORS):
+                raw.append(Hit(start, end, key, table[idx]))
+                continue
+            hit = self._check(norm, start, end, key, idx)
             if hit is not None:
                 raw.append(hit)
         raw.sort(key=lambda h: (h.start, -(h.end - h.start)))
