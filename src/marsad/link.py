@@ -438,7 +438,9 @@ def _fill_context_country(mentions: list[Mention]) -> None:
 def _to_doc_span(article: Article, start: int, end: int, base: int | None) -> Span:
     if base is not None:
         return Span(base + start, base + end)
-    return Span(article.to_doc(start), article.to_doc(end - 1) + 1 if end > start else article.to_doc(start))
+    doc_start = article.to_doc(start)
+    # A mention never crosses a line, so its end lies in the same segment as its start.
+    return Span(doc_start, doc_start + max(end - start, 0))
 
 
 def link_text(text: str, published: str | None = None) -> tuple[NormText, list[Mention]]:
