@@ -8,6 +8,7 @@ marsad train --gold TRAIN.jsonl --out DIR               fit the type, role and e
 marsad ingest PATH... [--db URL]                        extract and store (DuckDB file or PostgreSQL)
 marsad query [filters] | marsad stats                   merged events from the store
 marsad export --format plover|gdelt|parquet|csv         the store in the formats the field uses
+marsad watch FEED_URL... [--every 5m] [--db URL]        poll RSS/Atom feeds and ingest new items
 """
 
 from __future__ import annotations
@@ -228,6 +229,10 @@ def build_parser() -> argparse.ArgumentParser:
     from marsad.store.cli_commands import add_store_commands
 
     add_store_commands(sub)
+
+    from marsad.watch import add_watch_commands
+
+    add_watch_commands(sub)
     return parser
 
 

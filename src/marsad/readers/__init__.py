@@ -20,10 +20,12 @@ it with ``@register(".rss", ".atom")`` (or ``".warc"``), and import the module b
 from marsad.readers.base import Reader, reader_for_extension, register, registered_extensions
 from marsad.readers.decode import Decoded, decode_bytes
 from marsad.readers.errors import ErrorLog, ReadError
+from marsad.readers.feed import FeedReader as FeedReader
 from marsad.readers.html import HtmlReader
 from marsad.readers.jsonl import JsonlReader
 from marsad.readers.source import read
 from marsad.readers.text import TextReader
+from marsad.readers.warc import WarcReader as WarcReader
 
 __all__ = [
     "Decoded",

@@ -88,12 +88,18 @@ class Ingester:
 
     def run(self, paths: Iterable[str | Path],
             progress: Callable[[IngestSummary], None] | None = None) -> IngestSummary:
+        """Read every path and ingest its documents."""
+        return self.run_documents(_read_all(paths, self.errors), progress)
+
+    def run_documents(self, docs: Iterable[Document],
+                      progress: Callable[[IngestSummary], None] | None = None) -> IngestSummary:
+        """Ingest documents already read (feed items, a Spark partition ...) as one run."""
         t0 = time.perf_counter()
-        self.summary.run_id = self.store.begin_run()
+        self.summary = IngestSummary(run_id=self.store.begin_run())
         builder = BatchBuilder(self.store.dedup_state())
         status = "failed"
         try:
-            for chunk in _chunks(_read_all(paths, self.errors), self.batch):
+            for chunk in _chunks(docs, self.batch):
                 self._batch(builder, chunk)
                 self.summary.seconds = time.perf_counter() - t0
                 if progress:
