@@ -26,7 +26,7 @@ run: $(STAMP)
 	$(BIN)/marsad ingest examples/sample_corpus.jsonl examples/seed_page.txt --db marsad.duckdb
 	$(BIN)/marsad stats --db marsad.duckdb
 
-test: $(DEVSTAMP) postgres-binaries
+test: $(DEVSTAMP) postgres-binaries chromium
 	$(BIN)/python -m pytest
 
 # The store tests start a throwaway PostgreSQL server from the machine's binaries; install them when absent.
@@ -43,3 +43,10 @@ lint: $(DEVSTAMP)
 
 clean:
 	rm -rf $(VENV) build *.egg-info
+
+# The dashboard's browser tests (tests/web) drive Debian's chromium through Playwright; install it when absent.
+.PHONY: chromium
+chromium:
+	@test -x /usr/bin/chromium || \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) || \
+	  echo "chromium unavailable: the dashboard browser tests will be skipped"
