@@ -125,6 +125,9 @@ def pool(article: Article, views: list[UnitView], models: Models) -> list[Pooled
             p.events.append(e)
             p.sources.add(source)
     scorer = _Scorer(views, models)
+    for prop in proposals:  # role scores the decoder already computed are not computed again
+        for key, row in zip(prop.keys, prop.p_roles, strict=True):
+            scorer._roles[(prop.view_index, prop.type, key)] = row
     for p in pooled.values():
         p.features = _features(p, scorer)
     return list(pooled.values())
