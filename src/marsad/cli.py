@@ -9,6 +9,7 @@ marsad ingest PATH... [--db URL]                        extract and store (DuckD
 marsad query [filters] | marsad stats                   merged events from the store
 marsad export --format plover|gdelt|parquet|csv         the store in the formats the field uses
 marsad watch FEED_URL... [--every 5m] [--db URL]        poll RSS/Atom feeds and ingest new items
+marsad serve [--db URL] [--host 127.0.0.1] [--port 8000]  REST API and the analysts' dashboard
 """
 
 from __future__ import annotations
@@ -233,6 +234,10 @@ def build_parser() -> argparse.ArgumentParser:
     from marsad.watch import add_watch_commands
 
     add_watch_commands(sub)
+
+    from marsad.web.cli_commands import add_web_commands
+
+    add_web_commands(sub)
     return parser
 
 

@@ -1,0 +1,70 @@
+"""``marsad serve``: the REST API (and dashboard) over a store, added to the main parser by
+``add_web_commands(subparsers)``.
+
+Why the token is read from the environment by default: a literal ``--token`` shows in ``ps`` and shell
+history. ``--token env:NAME`` reads variable NAME; a bare value is used as is (with a warning); without
+``--token``, ``$MARSAD_API_TOKEN`` is used when set. No token means a read-only server.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from typing import Any
+
+TOKEN_ENV = "MARSAD_API_TOKEN"
+DB_HELP = ("store URL: a DuckDB path (or duckdb:PATH) or postgresql://...; "
+           "default $MARSAD_DB or ./marsad.duckdb")
+
+log = logging.getLogger("marsad.web")
+
+
+def add_web_commands(subparsers: Any) -> None:
+    """Register ``serve`` on an ``argparse`` sub-parsers object."""
+    p = subparsers.add_parser("serve", help="serve the REST API and dashboard "
+                                            "(read-only unless a token is set)")
+    p.add_argument("--db", help=DB_HELP)
+    p.add_argument("--host", default="127.0.0.1",
+                   help="interface to bind (default 127.0.0.1: this machine only)")
+    p.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+    p.add_argument("--token", help=f"enable POST /api/ingest behind this bearer token: env:NAME reads "
+                                   f"variable NAME, else the literal value (default ${TOKEN_ENV} when set)")
+    p.add_argument("--max-extract-chars", type=int, default=100_000,
+                   help="largest text POST /api/extract accepts (default 100000)")
+    p.add_argument("--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"])
+    p.set_defaults(func=cmd_serve)
+
+
+def resolve_token(value: str | None) -> str | None:
+    """``env:NAME`` -> $NAME; a literal -> itself; None -> $MARSAD_API_TOKEN (or None)."""
+    if value is None:
+        return os.environ.get(TOKEN_ENV) or None
+    if value.startswith("env:"):
+        name = value.removeprefix("env:")
+        token = os.environ.get(name)
+        if not token:
+            raise SystemExit(f"marsad serve: --token {value}: environment variable {name} is not set")
+        return token
+    log.warning("the token given on the command line is visible to other users (ps); prefer --token env:NAME")
+    return value
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    try:
+        import uvicorn
+
+        from marsad.web.api import create_app
+    except ImportError as exc:
+        print(f"marsad serve needs the web extra: pip install 'marsad[web]' ({exc})", file=sys.stderr)
+        return 2
+    token = resolve_token(args.token)
+    if token and len(token) < 16:
+        print("marsad serve: the token must be at least 16 characters", file=sys.stderr)
+        return 2
+    app = create_app(args.db, token=token, max_extract_chars=args.max_extract_chars)
+    mode = "read-write (POST /api/ingest enabled)" if token else "read-only"
+    print(f"marsad API on http://{args.host}:{args.port}/ ({mode}); docs at /docs", file=sys.stderr)
+    uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level, server_header=False)
+    return 0
