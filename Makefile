@@ -50,3 +50,15 @@ chromium:
 	@test -x /usr/bin/chromium || \
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) || \
 	  echo "chromium unavailable: the dashboard browser tests will be skipped"
+
+# Fuzzing (atheris = libFuzzer for Python, Apache-2.0; see fuzz/README.md): each target runs FUZZ_SECONDS,
+# seeded from the test fixtures and examples; the grown corpus and any crash files go to test-artifacts/fuzz.
+.PHONY: fuzz
+FUZZ_SECONDS ?= 60
+FUZZ_FLAGS = -max_total_time=$(FUZZ_SECONDS) -timeout=20 -rss_limit_mb=2048 -max_len=65536 \
+	-artifact_prefix=test-artifacts/fuzz/
+fuzz: $(DEVSTAMP)
+	$(BIN)/pip install -q 'atheris>=2.3'
+	@mkdir -p test-artifacts/fuzz/readers test-artifacts/fuzz/segment
+	$(BIN)/python fuzz/fuzz_readers.py $(FUZZ_FLAGS) test-artifacts/fuzz/readers tests/fixtures/readers examples
+	$(BIN)/python fuzz/fuzz_segment.py $(FUZZ_FLAGS) test-artifacts/fuzz/segment tests/fixtures/segment examples

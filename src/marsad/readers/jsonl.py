@@ -81,6 +81,9 @@ class JsonlReader(Reader):
 
     def read_stream(self, stream: BinaryIO, source: str) -> Iterator[Document]:
         first = stream.readline(MAX_LINE_BYTES + 1)
+        if not first:
+            self.errors.add("empty", source, None, "empty file: no JSON lines")
+            return
         if not _starts_whole_json(first):
             yield from self._read_lines(_Prepended(first, stream), source)
             return

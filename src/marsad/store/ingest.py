@@ -111,8 +111,17 @@ class Ingester:
             self.summary.seconds = time.perf_counter() - t0
             self.summary.errors = self.errors.count
             self.summary.by_kind = dict(self.errors.by_kind)
-            self.store.finish_run(self.summary.run_id, status)
+            self._finish(status)
         return self.summary
+
+    def _finish(self, status: str) -> None:
+        """Record the run's end; when the store itself failed, keep the original error visible."""
+        try:
+            self.store.finish_run(self.summary.run_id, status)
+        except Exception:
+            if status == "finished":
+                raise
+            log.warning("could not mark run %s as %s (the store is unreachable)", self.summary.run_id, status)
 
     def _batch(self, builder: BatchBuilder, chunk: list[Document]) -> None:
         """Skip stored documents, process the rest, write them in one transaction."""

@@ -32,10 +32,22 @@ def split_sentences(text: str, offset: int = 0) -> list[Span]:
     return spans
 
 
+# A "sentence" longer than this is a page without punctuation; it is cut at white space so that the
+# per-sentence work of later stages (triggers x markers, candidates) stays bounded.
+MAX_SENTENCE_CHARS = 1_500
+
+
 def _append(spans: list[Span], text: str, start: int, end: int, offset: int) -> None:
     while start < end and text[start] in _SPACE:
         start += 1
     while end > start and text[end - 1] in _SPACE:
         end -= 1
+    while end - start > MAX_SENTENCE_CHARS:
+        cut = text.rfind(" ", start + MAX_SENTENCE_CHARS // 2, start + MAX_SENTENCE_CHARS)
+        cut = cut if cut > start else start + MAX_SENTENCE_CHARS
+        spans.append(Span(start + offset, cut + offset))
+        start = cut
+        while start < end and text[start] in _SPACE:
+            start += 1
     if end > start:
         spans.append(Span(start + offset, end + offset))
