@@ -10,6 +10,7 @@ marsad query [filters] | marsad stats                   merged events from the s
 marsad export --format plover|gdelt|parquet|csv         the store in the formats the field uses
 marsad watch FEED_URL... [--every 5m] [--db URL]        poll RSS/Atom feeds and ingest new items
 marsad serve [--db URL] [--host 127.0.0.1] [--port 8000]  REST API and the analysts' dashboard
+marsad spark INPUT... --output DIR [--master URL]        the pipeline on Apache Spark; marsad load DIR
 """
 
 from __future__ import annotations
@@ -238,6 +239,10 @@ def build_parser() -> argparse.ArgumentParser:
     from marsad.web.cli_commands import add_web_commands
 
     add_web_commands(sub)
+
+    from marsad.spark.cli_commands import add_spark_commands
+
+    add_spark_commands(sub)
     return parser
 
 
