@@ -198,7 +198,7 @@ def run() -> dict:
     return out
 
 
-def _report(r: dict) -> str:
+def report(r: dict) -> str:
     """A markdown table: whole-job and marginal (steady-state) rates with the cost per million."""
     rows = [_row("local pipeline (1 core)", r["local"]["seconds"], r["local"])]
     for c in (1, 2):
@@ -219,5 +219,5 @@ def _row(label: str, seconds: float, x: dict) -> list[str]:
 
 if __name__ == "__main__":
     result = run()
-    print(_report(result))
+    print(report(result))
     print(json.dumps(result, indent=1, ensure_ascii=False))

@@ -18,10 +18,12 @@ import traceback
 from collections.abc import Callable
 from importlib import metadata
 
+import bench_api
 import bench_dates
 import bench_dedup
 import bench_link
 import bench_pipeline
+import bench_spark
 import bench_store
 import bench_text
 import common
@@ -107,6 +109,8 @@ BENCHES: list[tuple[str, str, Callable[[], dict], Callable[[dict], str]]] = [
     ("dates", "Date parsing (marsad.text.dates vs dateparser)", bench_dates.run, dates_markdown),
     ("dedup", "Stories: MinHash clustering, calibration and throughput", bench_dedup.run, bench_dedup.report),
     ("store", "Store: ingest into DuckDB and PostgreSQL, query latency", bench_store.run, bench_store.report),
+    ("spark", "Spark local mode vs the local pipeline", bench_spark.run, bench_spark.report),
+    ("api", "API under load (loopback)", bench_api.run, bench_api.report),
 ]
 
 
@@ -124,7 +128,7 @@ def summary(name: str, res: dict) -> str:
         parts = [f"{k} {m['ours_rate']['best']:,.0f} articles/s ({m['ratio']['min']:.1f}x floor, "
                  f"{m['peak_mb']:.0f} MB)" for k, m in res["modes"].items()]
         return f"pipeline: {'; '.join(parts)}; model load {res['model_load_s']['min']:.2f} s"
-    if name in ("dedup", "store"):
+    if name in ("dedup", "store", "spark", "api"):
         return f"{name}: see RESULTS.md"
     if "dateparser" in res:
         return (f"dates: accuracy {res['marsad']['accuracy']:.3f} vs dateparser "
