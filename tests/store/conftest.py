@@ -38,8 +38,10 @@ def pg_server() -> Iterator[str]:
 
     pg = temp_postgres()
     if pg is None:
-        pytest.skip("PostgreSQL binaries (initdb, pg_ctl) not found on PATH or in /usr/lib/postgresql/*/bin; "
-                    "install the postgresql package or set MARSAD_TEST_PG_URL")
+        pytest.skip(
+            "PostgreSQL binaries (initdb, pg_ctl) not found on PATH or in /usr/lib/postgresql/*/bin; "
+            "install the postgresql package or set MARSAD_TEST_PG_URL"
+        )
     url = pg.start()
     wait_ready(url)
     try:
@@ -90,8 +92,9 @@ _INGESTED: dict[str, str] = {}
 
 
 @pytest.fixture
-def examples_url(backend: str, request: pytest.FixtureRequest,
-                 tmp_path_factory: pytest.TempPathFactory) -> str:
+def examples_url(
+    backend: str, request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> str:
     """A store holding both examples, ingested once per backend and session (tests only read it)."""
     if backend not in _INGESTED:
         if backend == "duckdb":
@@ -114,3 +117,16 @@ def ingested() -> dict[str, str]:
 def examples_store(examples_url: str) -> Iterator[Store]:
     with open_store(examples_url) as store:
         yield store
+
+
+SUBSET_DOCS = 12  # documents of the bundled sample the fault and resume tests ingest
+
+
+@pytest.fixture
+def sample_subset(tmp_path: Path) -> Path:
+    """The first ``SUBSET_DOCS`` lines of the bundled sample corpus, as a JSONL file."""
+    repo = Path(__file__).resolve().parents[2]
+    lines = (repo / "examples" / "sample_corpus.jsonl").read_text("utf-8").splitlines()[:SUBSET_DOCS]
+    path = tmp_path / "subset.jsonl"
+    path.write_text("\n".join(lines) + "\n", "utf-8")
+    return path

@@ -22,16 +22,9 @@ from marsad.store.duck import DuckDBStore
 from marsad.store.ingest import Ingester, IngestSummary, ingest, rules_processor
 
 REPO = Path(__file__).resolve().parents[2]
-DOCS = 12
+DOCS = 12  # the sample_subset fixture (conftest.SUBSET_DOCS)
 BATCH = 2
 FAIL_AFTER = 2  # batches committed before the fault
-
-
-def _subset(tmp_path: Path) -> Path:
-    lines = (REPO / "examples" / "sample_corpus.jsonl").read_text("utf-8").splitlines()[:DOCS]
-    path = tmp_path / "subset.jsonl"
-    path.write_text("\n".join(lines) + "\n", "utf-8")
-    return path
 
 
 def _state(store: Any) -> dict[str, object]:
@@ -41,7 +34,8 @@ def _state(store: Any) -> dict[str, object]:
     return {
         "counts": counts,
         "events": store.fetchall(
-            "SELECT id, num_articles, num_sources, num_mentions FROM events ORDER BY id"),
+            "SELECT id, num_articles, num_sources, num_mentions FROM events ORDER BY id"
+        ),
         "stories": store.fetchall("SELECT id, num_articles FROM stories ORDER BY id"),
         "reports": store.fetchall("SELECT seq, event_id, article_event_id FROM event_reports ORDER BY seq"),
         "documents": store.fetchall("SELECT id, content_hash FROM documents ORDER BY id"),
@@ -103,8 +97,12 @@ def small_disk(tmp_path: Path) -> Iterator[Path]:
     """A 4 MB tmpfs (needs root and mount permission; skipped otherwise: the hook test covers the logic)."""
     mnt = tmp_path / "disk"
     mnt.mkdir()
-    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", str(mnt)],
-                          capture_output=True, text=True, check=False)
+    done = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", str(mnt)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     if done.returncode != 0:
         pytest.skip(f"cannot mount a tmpfs here ({done.stderr.strip() or done.returncode})")
     try:
@@ -113,8 +111,10 @@ def small_disk(tmp_path: Path) -> Iterator[Path]:
         subprocess.run(["umount", "-l", str(mnt)], check=False)
 
 
-def test_disk_full_on_tmpfs_fails_the_run_then_a_rerun_completes(small_disk: Path, tmp_path: Path) -> None:
-    path = _subset(tmp_path)
+def test_disk_full_on_tmpfs_fails_the_run_then_a_rerun_completes(
+    small_disk: Path, tmp_path: Path, sample_subset: Path
+) -> None:
+    path = sample_subset
     reference = _reference(str(tmp_path / "reference.duckdb"), path)
     url = str(small_disk / "store.duckdb")
     with open_store(url) as store:
@@ -135,8 +135,10 @@ class _FullDisk(DuckDBStore):
         super().insert_columns(table, columns)
 
 
-def test_enospc_in_the_insert_path_fails_the_run_then_a_rerun_completes(tmp_path: Path) -> None:
-    path = _subset(tmp_path)
+def test_enospc_in_the_insert_path_fails_the_run_then_a_rerun_completes(
+    tmp_path: Path, sample_subset: Path
+) -> None:
+    path = sample_subset
     reference = _reference(str(tmp_path / "reference.duckdb"), path)
     url = str(tmp_path / "store.duckdb")
     store = _FullDisk(url)
@@ -179,8 +181,10 @@ def _pg_stop(pg: Any) -> None:
 def _pg_start(pg: Any) -> None:
     from marsad.store.pgserver import wait_ready
 
-    opts = (f"-p {pg.port} -c listen_addresses=127.0.0.1 -c unix_socket_directories={pg.root / 'sock'} "
-            "-c fsync=off -c synchronous_commit=off -c full_page_writes=off")
+    opts = (
+        f"-p {pg.port} -c listen_addresses=127.0.0.1 -c unix_socket_directories={pg.root / 'sock'} "
+        "-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+    )
     _pg_ctl(pg, "-o", opts, "-l", str(pg.root / "log"), "-w", "start")
     wait_ready(pg.url())
 
@@ -194,10 +198,12 @@ def _new_db(pg: Any, name: str) -> str:
     return pg.url(name)
 
 
-def test_postgres_restarted_mid_run_fails_clearly_then_a_rerun_completes(own_pg: Any, tmp_path: Path) -> None:
+def test_postgres_restarted_mid_run_fails_clearly_then_a_rerun_completes(
+    own_pg: Any, tmp_path: Path, sample_subset: Path
+) -> None:
     import psycopg
 
-    path = _subset(tmp_path)
+    path = sample_subset
     reference = _reference(_new_db(own_pg, "reference"), path)
     url = _new_db(own_pg, "restarted")
     store = open_store(url)

@@ -15,7 +15,7 @@ from marsad.store import open_store
 from marsad.store.ingest import ingest
 
 REPO = Path(__file__).resolve().parents[2]
-DOCS = 12
+DOCS = 12  # the sample_subset fixture (conftest.SUBSET_DOCS)
 BATCH = 2
 
 CHILD = """
@@ -32,13 +32,6 @@ print("done", flush=True)
 """
 
 
-def _subset(tmp_path: Path) -> Path:
-    lines = (REPO / "examples" / "sample_corpus.jsonl").read_text("utf-8").splitlines()[:DOCS]
-    path = tmp_path / "subset.jsonl"
-    path.write_text("\n".join(lines) + "\n", "utf-8")
-    return path
-
-
 def _state(url: str) -> dict[str, object]:
     """Everything that must match: row counts and the ids/aggregates of merged events and stories."""
     with open_store(url) as store:
@@ -47,20 +40,27 @@ def _state(url: str) -> dict[str, object]:
         return {
             "counts": counts,
             "events": store.fetchall(
-                "SELECT id, num_articles, num_sources, num_mentions FROM events ORDER BY id"),
+                "SELECT id, num_articles, num_sources, num_mentions FROM events ORDER BY id"
+            ),
             "stories": store.fetchall("SELECT id, num_articles FROM stories ORDER BY id"),
             "members": store.fetchall("SELECT story_id, article_id FROM story_members ORDER BY article_id"),
             "reports": store.fetchall(
-                "SELECT seq, event_id, article_event_id FROM event_reports ORDER BY seq"),
+                "SELECT seq, event_id, article_event_id FROM event_reports ORDER BY seq"
+            ),
         }
 
 
-def test_kill_9_then_rerun(new_url: Callable[[], str], tmp_path: Path) -> None:
-    path = _subset(tmp_path)
+def test_kill_9_then_rerun(new_url: Callable[[], str], tmp_path: Path, sample_subset: Path) -> None:
+    path = sample_subset
     url = new_url()
     env = {**os.environ, "PYTHONPATH": str(REPO / "src")}
-    child = subprocess.Popen([sys.executable, "-c", CHILD, url, str(path), str(BATCH)],
-                             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env)
+    child = subprocess.Popen(
+        [sys.executable, "-c", CHILD, url, str(path), str(BATCH)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        env=env,
+    )
     assert child.stdout is not None
     try:
         for line in child.stdout:  # kill right after the second commit, while the third batch is in flight

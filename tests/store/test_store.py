@@ -25,13 +25,15 @@ def test_examples_ingested(examples_store: Store) -> None:
     assert counts["actors"] > 1000
     seed = examples_store.fetchall("SELECT count(*) FROM articles WHERE doc_id LIKE ?", ["%seed_page.txt"])
     assert seed[0][0] >= 2
-    bad = examples_store.fetchall("SELECT count(*) FROM events WHERE num_articles < 1 OR num_mentions < 1 "
-                                  "OR first_seen IS NULL")
+    bad = examples_store.fetchall(
+        "SELECT count(*) FROM events WHERE num_articles < 1 OR num_mentions < 1 OR first_seen IS NULL"
+    )
     assert bad[0][0] == 0
     # every evidence span indexes the document text the article came from
     rows = examples_store.fetchall(
         'SELECT v.text, v."start", v."end", a.text, a.span_start FROM evidence v '
-        "JOIN articles a ON a.id = v.article_id LIMIT 20")
+        "JOIN articles a ON a.id = v.article_id LIMIT 20"
+    )
     assert rows and all(end - start == len(text) for text, start, end, _, _ in rows)
 
 
@@ -58,8 +60,12 @@ def _syndicated(tmp_path: Path) -> Path:
     first = json.loads((REPO / "examples" / "sample_corpus.jsonl").read_text("utf-8").splitlines()[0])
     lines = []
     for i, outlet in enumerate(("Outlet A", "Outlet B")):
-        lines.append(json.dumps({**first, "id": f"syn-{i}", "outlet": outlet, "url": f"https://x{i}.example/a"},
-                                ensure_ascii=False))
+        lines.append(
+            json.dumps(
+                {**first, "id": f"syn-{i}", "outlet": outlet, "url": f"https://x{i}.example/a"},
+                ensure_ascii=False,
+            )
+        )
     path = tmp_path / "syndicated.jsonl"
     path.write_text("\n".join(lines) + "\n", "utf-8")
     return path
@@ -82,8 +88,10 @@ def test_syndicated_copies_merge(new_store: Callable[[], Store], tmp_path: Path)
 
 def test_reused_document_id_keeps_both(new_store: Callable[[], Store], tmp_path: Path) -> None:
     path = tmp_path / "reuse.jsonl"
-    texts = ["قال الرئيس الروسي فلاديمير بوتين إن موسكو تدعم الحوار.",
-             "استقبل الملك عبدالله الثاني وزير الخارجية الأمريكي في عمّان."]
+    texts = [
+        "قال الرئيس الروسي فلاديمير بوتين إن موسكو تدعم الحوار.",
+        "استقبل الملك عبدالله الثاني وزير الخارجية الأمريكي في عمّان.",
+    ]
     recs = [{"id": "same", "title": "t", "text": t} for t in texts]
     path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in recs) + "\n", "utf-8")
     store = new_store()
@@ -103,8 +111,13 @@ def test_reused_document_id_keeps_both(new_store: Callable[[], Store], tmp_path:
         ({"dyad": "USA,IRN"}, lambda s, r: "USA" in r["actor_codes"] and "IRN" in r["recipient_codes"]),
         ({"text": "بوتين"}, lambda s, r: "بوتين" in _evidence(s, r["id"])),
         ({"outlet": "Jawhara"}, lambda s, r: any("Jawhara" in o for o in r["outlets"] or [])),
-        ({"country": "SYR"}, lambda s, r: "SYR" in (r["actor_codes"] or []) + (r["recipient_codes"] or [])
-         or r["location_country"] == "SYR"),
+        (
+            {"country": "SYR"},
+            lambda s, r: (
+                "SYR" in (r["actor_codes"] or []) + (r["recipient_codes"] or [])
+                or r["location_country"] == "SYR"
+            ),
+        ),
     ],
 )
 def test_query_filters(examples_store: Store, filters: dict, check: Callable) -> None:
@@ -161,8 +174,12 @@ def test_cli_commands(examples_url: str, capsys: pytest.CaptureFixture[str], tmp
         assert args.func(args) == 0
         return capsys.readouterr().out
 
-    rows = [json.loads(x) for x in run("query", "--db", examples_url, "--type", "CONSULT", "--format", "json",
-                                       "--limit", "3").splitlines()]
+    rows = [
+        json.loads(x)
+        for x in run(
+            "query", "--db", examples_url, "--type", "CONSULT", "--format", "json", "--limit", "3"
+        ).splitlines()
+    ]
     assert len(rows) == 3 and all(r["type"] == "CONSULT" for r in rows)
     csv_out = run("query", "--db", examples_url, "--dyad", "USA,IRN", "--format", "csv")
     assert csv_out.startswith("id,date,type")
