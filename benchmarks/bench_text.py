@@ -5,7 +5,7 @@ articles, and each article's title and text go through ``marsad.text.normalize.n
 *Floor*: one pass of ``normalize`` + ``words`` over every record's text preloaded in memory, the least
 any Arabic pipeline does. Both run alternately in the same process; the ratio is ours/floor time.
 
-Peak memory (ru_maxrss) of the streaming read + segment pass is taken in a fresh subprocess, over the
+Peak memory (VmHWM) of the streaming read + segment pass is taken in a fresh subprocess, over the
 corpus and over a 10x copy of it (new ids): a streaming reader must stay flat as input grows.
 
 Run: ``python benchmarks/bench_text.py``; ``run()`` returns the numbers for ``run_all.py``.
@@ -109,7 +109,7 @@ def markdown(res: dict) -> str:
     r = res["ratio"]
     return (f"{speed}\n\nRatio ours/floor time: best/best {r['min']:.2f}, median/median {r['median']:.2f} "
             f"({res['reps']} reps). Ours / full tokenize pass: {res['ours_over_tokenize']:.2f}.\n\n"
-            f"Streaming read + segment, fresh subprocess (ru_maxrss):\n\n{mem}\n\n{goals_md(res)}")
+            f"Streaming read + segment, fresh subprocess (peak RSS):\n\n{mem}\n\n{goals_md(res)}")
 
 
 def goals_md(res: dict) -> str:

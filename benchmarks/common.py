@@ -136,7 +136,18 @@ def ratios(ours: list[float], floor: list[float]) -> dict[str, float]:
 
 
 def peak_rss_mb() -> float:
-    """Peak resident set size of this process in MB (ru_maxrss is KiB on Linux)."""
+    """Peak resident set size of this process in MB.
+
+    VmHWM from /proc: ru_maxrss survives execve on Linux, so a child started from a large parent would
+    report the parent's peak; VmHWM belongs to the new address space only.
+    """
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 

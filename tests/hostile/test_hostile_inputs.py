@@ -142,11 +142,12 @@ def test_full_pipeline_with_the_shipped_model_over_the_mixed_directory(hostile_d
 
 
 READ_BIG = """
-import json, resource, sys
+import json, sys
 from marsad.readers import ErrorLog, read
 log = ErrorLog()
 docs = [(d.id, len(d.text), d.provenance.line) for d in read(sys.argv[1], errors=log)]
-peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
+# VmHWM, not ru_maxrss: ru_maxrss survives execve, so it would report the (large) pytest parent's peak.
+peak = next(int(ln.split()[1]) // 1024 for ln in open("/proc/self/status") if ln.startswith("VmHWM:"))
 print(json.dumps({"docs": docs, "errors": [[e.kind, e.line] for e in log.entries], "peak_mb": peak}))
 """
 
