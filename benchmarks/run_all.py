@@ -22,7 +22,9 @@ import bench_api
 import bench_dates
 import bench_dedup
 import bench_link
+import bench_peers
 import bench_pipeline
+import bench_scale
 import bench_spark
 import bench_store
 import bench_text
@@ -111,6 +113,10 @@ BENCHES: list[tuple[str, str, Callable[[], dict], Callable[[dict], str]]] = [
     ("store", "Store: ingest into DuckDB and PostgreSQL, query latency", bench_store.run, bench_store.report),
     ("spark", "Spark local mode vs the local pipeline", bench_spark.run, bench_spark.report),
     ("api", "API under load (loopback)", bench_api.run, bench_api.report),
+    ("peers", "Peers: trafilatura vs our HTML reader, camel-tools vs our normaliser", bench_peers.run,
+     bench_peers.report),
+    ("scale", "End to end over a 100,000-article scale-up (MARSAD_BENCH_SCALE)", bench_scale.run,
+     bench_scale.report),
 ]
 
 
@@ -128,7 +134,7 @@ def summary(name: str, res: dict) -> str:
         parts = [f"{k} {m['ours_rate']['best']:,.0f} articles/s ({m['ratio']['min']:.1f}x floor, "
                  f"{m['peak_mb']:.0f} MB)" for k, m in res["modes"].items()]
         return f"pipeline: {'; '.join(parts)}; model load {res['model_load_s']['min']:.2f} s"
-    if name in ("dedup", "store", "spark", "api"):
+    if name in ("dedup", "store", "spark", "api", "peers", "scale"):
         return f"{name}: see RESULTS.md"
     if "dateparser" in res:
         return (f"dates: accuracy {res['marsad']['accuracy']:.3f} vs dateparser "
