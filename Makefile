@@ -35,7 +35,9 @@ postgres-binaries:
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null) || \
 	  echo "PostgreSQL binaries unavailable: the PostgreSQL store tests will be skipped"
 
+# camel-tools (MIT) is a benchmark peer only; --no-deps keeps its multi-GB torch out of the venv.
 bench: $(DEVSTAMP)
+	$(BIN)/pip install -q --no-deps 'camel-tools>=1.5' 'emoji>=2.0'
 	$(BIN)/python benchmarks/run_all.py
 
 lint: $(DEVSTAMP)
