@@ -188,12 +188,14 @@ def run() -> dict:
     for c, r in runs.items():
         out[f"spark_local_{c}"] = {**r, **_rates(r["job"]["articles"], r["job"]["seconds"], c)}
         extra = r["big"]["articles"] - r["job"]["articles"]
-        extra_s = max(r["big"]["seconds"] - r["job"]["seconds"], 1e-9)
-        out[f"spark_local_{c}"]["marginal"] = _rates(extra, extra_s, c)
+        extra_s = r["big"]["seconds"] - r["job"]["seconds"]
+        # On a busy machine the bigger job can finish sooner than the small one; no marginal rate then.
+        out[f"spark_local_{c}"]["marginal"] = _rates(extra, extra_s, c) if extra_s > 1.0 else None
     one, two = out["spark_local_1"], out["spark_local_2"]
     out["scaling_1_to_2"] = round(two["articles_per_s"] / one["articles_per_s"], 2)
-    marginal = two["marginal"]["articles_per_s"] / one["marginal"]["articles_per_s"]
-    out["scaling_1_to_2_marginal"] = round(marginal, 2)
+    if one["marginal"] and two["marginal"]:
+        marginal = two["marginal"]["articles_per_s"] / one["marginal"]["articles_per_s"]
+        out["scaling_1_to_2_marginal"] = round(marginal, 2)
     out["spark_vs_local_1_core"] = round(one["articles_per_s"] / out["local"]["articles_per_s"], 2)
     return out
 
@@ -205,7 +207,10 @@ def report(r: dict) -> str:
         x = r[f"spark_local_{c}"]
         rows.append(_row(f"spark local[{c}], whole job", x["job"]["seconds"], x))
         extra = x["big"]["seconds"] - x["job"]["seconds"]
-        rows.append(_row(f"spark local[{c}], marginal", extra, x["marginal"]))
+        if x["marginal"]:
+            rows.append(_row(f"spark local[{c}], marginal", extra, x["marginal"]))
+        else:
+            rows.append([f"spark local[{c}], marginal", "n/a (machine too busy: re-run)", "", "", "", ""])
     header = ["run", "seconds", "articles/s", "per core", "core-h / 1M",
               f"$ / 1M at ${PRICE_PER_CORE_HOUR}/core-h"]
     return common.table(header, rows)
