@@ -77,13 +77,14 @@ class Scores:
         }
 
 
-def _code(party: dict[str, Any]) -> str:
+def party_code(party: dict[str, Any]) -> str:
+    """A gold or output party's scoring key: its code, else its sector, else UNK."""
     return party.get("code") or party.get("sector") or "UNK"
 
 
 def event_key(event: dict[str, Any]) -> EventKey:
-    actors = frozenset(_code(p) for p in event.get("actors") or [])
-    recipients = frozenset(_code(p) for p in event.get("recipients") or [])
+    actors = frozenset(party_code(p) for p in event.get("actors") or [])
+    recipients = frozenset(party_code(p) for p in event.get("recipients") or [])
     if event["type"] in UNDIRECTED:
         return EventKey(event["type"], actors | recipients, frozenset())
     return EventKey(event["type"], actors, recipients)
@@ -199,7 +200,7 @@ def actor_recall(path: str | Path, include_historical: bool = False) -> dict[str
                 continue
             for party in (event.get("actors") or []) + (event.get("recipients") or []):
                 total += 1
-                key = _code(party)
+                key = party_code(party)
                 found += key in keys
                 if key not in keys:
                     missed[f"{key} {party.get('text')}"] += 1

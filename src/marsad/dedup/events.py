@@ -13,10 +13,10 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
+from marsad.evaluate import UNDIRECTED  # direction is a convention there, as in scoring
 from marsad.records import Event, Party
 
 MERGE_WINDOW_DAYS = 1
-UNDIRECTED = frozenset({"CONSULT", "COOPERATE"})  # direction is a convention there (as in evaluate)
 
 _ISO = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
 

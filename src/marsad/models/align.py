@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from marsad.evaluate import UNDIRECTED, party_code
 from marsad.events.units import candidates, party_key, units
 from marsad.models.features import UnitView
 from marsad.pipeline import process
@@ -22,7 +23,6 @@ from marsad.readers import read
 from marsad.readers.errors import ErrorLog
 from marsad.records import Article, Party
 
-UNDIRECTED = frozenset({"CONSULT", "COOPERATE"})
 CONTEXT_PARTIES = 2  # parties carried from the previous sentence as null-subject candidates
 
 
@@ -52,10 +52,6 @@ class DocExample:
     gold: list[dict[str, Any]]  # all gold events of the document (for scoring)
     anchored: dict[int, list[dict[str, Any]]] = field(default_factory=dict)
     articles: list[tuple[Article, list[UnitView]]] = field(default_factory=list)
-
-
-def gold_key(party: dict[str, Any]) -> str:
-    return party.get("code") or party.get("sector") or "UNK"
 
 
 def article_views(article: Article) -> list[UnitView]:
@@ -113,7 +109,7 @@ def _anchor(text: str, event: dict[str, Any], example: DocExample, stats: AlignS
     keys = set(view.keys()) | {party_key(p) for p in view.context}
     for party in (event.get("actors") or []) + (event.get("recipients") or []):
         stats.parties += 1
-        stats.parties_aligned += gold_key(party) in keys
+        stats.parties_aligned += party_code(party) in keys
 
 
 def role_labels(events: list[dict[str, Any]], etype: str) -> tuple[set[str], set[str]]:
@@ -123,8 +119,8 @@ def role_labels(events: list[dict[str, Any]], etype: str) -> tuple[set[str], set
     for e in events:
         if e["type"] != etype:
             continue
-        a = {gold_key(p) for p in e.get("actors") or []}
-        r = {gold_key(p) for p in e.get("recipients") or []}
+        a = {party_code(p) for p in e.get("actors") or []}
+        r = {party_code(p) for p in e.get("recipients") or []}
         if etype in UNDIRECTED:
             actors |= a | r
         else:

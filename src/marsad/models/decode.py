@@ -18,6 +18,7 @@ from typing import Any
 
 import numpy as np
 
+from marsad.evaluate import UNDIRECTED
 from marsad.events import ontology
 from marsad.events.coder import event_date
 from marsad.events.context import contexts_for, location_for
@@ -26,7 +27,6 @@ from marsad.models.features import UnitView, role_features, type_features
 from marsad.models.linear import LinearModel
 from marsad.records import Event, Evidence, Party
 
-UNDIRECTED = frozenset({"CONSULT", "COOPERATE"})
 # "both": the same party key acts and receives, as in domestic events (Iranian police arrest Iranian
 # protesters: IRN -> IRN), a fifth of the annotated events.
 ROLE_LABELS = ("none", "actor", "recipient", "both")
