@@ -161,6 +161,12 @@ def test_hijri_named_and_numeric() -> None:
     assert one("ذو الحجة 1439", None).calendar == "hijri"
 
 
+def test_hijri_month_with_an_implausible_bare_year_is_not_a_date() -> None:
+    """A month name and a 3-digit number is a count ("رمضان 144"), not AD 761, unless هـ marks it."""
+    assert all(m.calendar != "hijri" or m.value.year > 1800 for m in find_dates("في رمضان 144 قتيلا"))
+    assert one("في رمضان 144 هـ", None).value.year == 761
+
+
 # ---------------------------------------------------------------------------------------- relative
 
 

@@ -398,7 +398,12 @@ def _hijri_named(m: regex.Match[str], ref: dt.date | None, g: _Grammar) -> _Res 
     day = _day(m, g) if has_day else 1
     precision = "day" if has_day else "month"
     if _g(m, "y"):
-        return _Res(_hijri(int(m.group("y")), month, day), precision, calendar="hijri")
+        year = int(m.group("y"))
+        # A month name and a bare number read as a year only in the modern range ("رمضان 144" is more
+        # likely a count than AD 761); with هـ after it, any year is a deliberate historical date.
+        if not _g(m, "hs") and not HIJRI_NUMERIC_YEARS[0] <= year <= HIJRI_NUMERIC_YEARS[1]:
+            return None
+        return _Res(_hijri(year, month, day), precision, calendar="hijri")
     if ref is None:
         return None
     hy = Gregorian(ref.year, ref.month, ref.day).to_hijri().year
