@@ -138,7 +138,7 @@ def small_cases() -> dict[str, tuple[bytes, int, frozenset[str]]]:
         "utf16.txt": (f"{TITLE}\n\n{BODY}".encode("utf-16"), 1, frozenset()),
         "bidi.txt": (f"{TITLE}\n\n{bidi_body}".encode(), 1, frozenset()),
         "zerowidth.txt": (f"{TITLE}\n\n{zw_body}".encode(), 1, frozenset()),
-        "nested.html": (nested_html().encode(), 1, frozenset({"no_text"})),
+        "nested.html": (nested_html().encode(), 1, frozenset()),
         "broken.jsonl": (jsonl, JSONL_LINES - len(bad), frozenset({"bad_json", "decode", "missing_text"})),
         "empty.txt": (b"", 0, frozenset({"empty"})),
         "empty.html": (b"", 0, frozenset({"empty"})),

@@ -27,12 +27,12 @@ from marsad.readers.text import newlines
 from marsad.records import Document
 
 _ALSO = r"(?:[اأ]يض(?:ًا|اً|ا)|المزيد)"
-READ_ALSO = re.compile(
-    rf"^[\s«\"'(\[•*-]*(?:(?:[اأإ]قر[أا]|شاهد|طالع|تابع)\s+{_ALSO}"
-    r"|(?:مواضيع|موضوعات|أخبار|اخبار|مقالات|روابط|قصص)\s+(?:ذات\s+صلة|متعلقة|مرتبطة))"
-    r"\s*[:：\-–—]?\s*"
-)
-_READ_ALSO_ANYWHERE = re.compile(READ_ALSO.pattern.replace("^", "", 1), re.MULTILINE)
+_READ_ALSO_CORE = (rf"(?:(?:[اأإ]قر[أا]|شاهد|طالع|تابع)\s+{_ALSO}"
+                   r"|(?:مواضيع|موضوعات|أخبار|اخبار|مقالات|روابط|قصص)\s+(?:ذات\s+صلة|متعلقة|مرتبطة))")
+READ_ALSO = re.compile(rf"^[\s«\"'(\[•*-]*{_READ_ALSO_CORE}\s*[:：\-–—]?\s*")
+# Unanchored, without the optional lead-in: a leading ``[\s...]*`` would rescan every whitespace run
+# from each of its positions, quadratic on pages with thousands of blank lines.
+_READ_ALSO_ANYWHERE = re.compile(_READ_ALSO_CORE)
 _MONTHS = (
     "يناير|فبراير|مارس|أبريل|ابريل|إبريل|مايو|يونيو|يونيه|يوليو|يوليه|أغسطس|اغسطس|سبتمبر|أكتوبر|اكتوبر"
     "|نوفمبر|ديسمبر|كانون الثاني|كانون الأول|كانون الاول|شباط|آذار|اذار|نيسان|أيار|ايار|حزيران|تموز|آب"
@@ -213,13 +213,37 @@ def split_related_lines(text: str) -> tuple[str, list[str]]:
     return "\n".join(kept).strip(), related
 
 
+# Tags kept when a page nests too deeply for libxml2 (see _parse): what carries text structure and the
+# metadata read later. Every other tag is dropped; block containers leave a line break behind.
+_KEEP_TAGS = ("html|head|body|title|meta|link|base|script|style|noscript|template|time|p|h[1-6]|br|hr|"
+              "blockquote|pre")
+_BLOCK_TAGS = "div|section|article|main|aside|header|footer|nav|table|tbody|thead|tr|td|th|ul|ol|li|dl|dt|dd"
+_OTHER_TAG = re.compile(rf"<(/?)(?!(?:{_KEEP_TAGS})\b)([A-Za-z][\w:-]*)\b[^>]*>")
+_BLOCK = re.compile(rf"(?:{_BLOCK_TAGS})", re.IGNORECASE)
+
+
+def _flatten(text: str) -> str:
+    """``text`` without its layout tags, so nesting depth no longer matters."""
+    return _OTHER_TAG.sub(lambda m: "\n" if _BLOCK.fullmatch(m.group(2)) else "", text)
+
+
 def _parse(text: str) -> Any:
-    """An lxml tree of ``text`` (XML declarations removed: lxml refuses them on ``str`` input)."""
+    """An lxml tree of ``text`` (XML declarations removed: lxml refuses them on ``str`` input).
+
+    Why the depth check: libxml2 silently drops everything nested deeper than 256 elements (2,048 with
+    ``huge_tree``), which loses the article of a page built from thousands of nested wrappers. When the
+    parser reports that limit, the page is parsed again without its layout tags (``_flatten``).
+    """
     text = re.sub(r"^\s*<\?xml[^>]*\?>", "", text)
-    try:
-        return lxml_html.document_fromstring(text)
-    except Exception:  # lxml raises ParserError on markup it cannot repair at all
-        return None
+    for attempt in (text, None):
+        parser = lxml_html.HTMLParser(huge_tree=True)  # one per call: lxml parsers are not thread-safe
+        try:
+            tree = lxml_html.document_fromstring(attempt if attempt is not None else _flatten(text), parser=parser)
+        except Exception:  # lxml raises ParserError on markup it cannot repair at all
+            return None
+        if attempt is None or not any(e.type_name == "ERR_RESOURCE_LIMIT" for e in parser.error_log):
+            return tree
+    return tree
 
 
 def _trafilatura(tree: Any) -> dict[str, Any]:
