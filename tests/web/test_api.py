@@ -336,12 +336,45 @@ def test_serve_command_parses() -> None:
     {"dyad": "ISR,IRN"}, {"dyad": "person:vladimir_putin,SYR"},
 ])
 def test_duckdb_fast_filters_match_the_store(api_db: Path, filters: dict[str, str]) -> None:
+    """The list-column filters, and those on the read-only server's in-memory tables, select exactly
+    the events the store's portable EXISTS filters select."""
     from marsad.store import open_store
     from marsad.store.query import where_clause
-    from marsad.web.api import EventFilters
+    from marsad.web.api import EventFilters, _open_duck_read_only
 
     with open_store(str(api_db), read_only=True) as store:
-        fast, fp = EventFilters(dict(filters)).where("duckdb")
         slow, sp = where_clause(dict(filters))
-        ids = {r[0] for r in store.fetchall(f"SELECT e.id FROM events e WHERE {fast}", fp)}
-        assert ids and ids == {r[0] for r in store.fetchall(f"SELECT e.id FROM events e WHERE {slow}", sp)}
+        expected = {r[0] for r in store.fetchall(f"SELECT e.id FROM events e WHERE {slow}", sp)}
+        fast, fp = EventFilters(dict(filters)).where(store)
+        got = {r[0] for r in store.fetchall(f"SELECT e.id FROM events e WHERE {fast}", fp)}
+        assert expected and expected == got
+    indexed_store = _open_duck_read_only(str(api_db))
+    try:
+        indexed, ip = EventFilters(dict(filters)).where(indexed_store)
+        assert "event_keys" in indexed or "list_contains" in indexed
+        got = {r[0] for r in indexed_store.fetchall(f"SELECT e.id FROM events e WHERE {indexed}", ip)}
+        assert expected == got
+    finally:
+        indexed_store.close()
+
+
+def test_indexed_free_text_matches_the_scans(api_db: Path) -> None:
+    """q over the in-memory haystack finds the same events as the LIKE scans of evidence, names, place."""
+    from marsad.store import open_store
+    from marsad.web.api import EventFilters, _open_duck_read_only
+
+    indexed_store = _open_duck_read_only(str(api_db))
+    try:
+        found = 0
+        with open_store(str(api_db), read_only=True) as store:
+            for q in ("إيران", "بوتين", "الرئيس", "Putin", "%", "لا يوجد هذا النص"):
+                scan, sp = EventFilters(q=q).where(store)
+                fast, fp = EventFilters(q=q).where(indexed_store)
+                assert "haystack" in fast
+                ids = {r[0] for r in store.fetchall(f"SELECT e.id FROM events e WHERE {scan}", sp)}
+                got = {r[0] for r in indexed_store.fetchall(f"SELECT e.id FROM events e WHERE {fast}", fp)}
+                assert ids == got, q
+                found += len(ids)
+        assert found
+    finally:
+        indexed_store.close()

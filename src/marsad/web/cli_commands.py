@@ -33,6 +33,8 @@ def add_web_commands(subparsers: Any) -> None:
                                    f"variable NAME, else the literal value (default ${TOKEN_ENV} when set)")
     p.add_argument("--max-extract-chars", type=int, default=100_000,
                    help="largest text POST /api/extract accepts (default 100000)")
+    p.add_argument("--cache-mb", type=float, default=64,
+                   help="memory for cached answers of a read-only DuckDB store (default 64; 0 turns it off)")
     p.add_argument("--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"])
     p.set_defaults(func=cmd_serve)
 
@@ -63,7 +65,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if token and len(token) < 16:
         print("marsad serve: the token must be at least 16 characters", file=sys.stderr)
         return 2
-    app = create_app(args.db, token=token, max_extract_chars=args.max_extract_chars)
+    app = create_app(args.db, token=token, max_extract_chars=args.max_extract_chars,
+                     cache_bytes=int(args.cache_mb * 1024 * 1024))
     mode = "read-write (POST /api/ingest enabled)" if token else "read-only"
     print(f"marsad API on http://{args.host}:{args.port}/ ({mode}); docs at /docs", file=sys.stderr)
     uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level, server_header=False)

@@ -178,7 +178,7 @@ def _json_routes(app: FastAPI, store_getter: Callable[[], AbstractContextManager
     def locations(filters: Any = Depends(event_filters)) -> Response:  # noqa: B008 (FastAPI idiom)
         """Places of the events matching the API's event filters, with event counts (the dashboard map)."""
         with store_getter() as store:
-            where, params = filters.where(store.dialect)
+            where, params = filters.where(store)
             return UnicodeJSON({"items": locations_data(store, where, params)})
 
     app.add_api_route("/api/dashboard/overview", overview, methods=["GET"], tags=["dashboard"])
