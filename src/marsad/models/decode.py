@@ -102,32 +102,42 @@ def _blocked(view: UnitView, etype: str) -> bool:
     return all(blocked(h) for h in hits)
 
 
-def propose(views: list[UnitView], models: Models, min_p: float) -> list[Proposal]:
-    """Score types for every sentence and roles for every type over ``min_p``."""
+def propose(views: list[UnitView], models: Models, min_p: float,
+            type_scores: np.ndarray | None = None) -> list[Proposal]:
+    """Score types for every sentence and roles for every type over ``min_p``.
+
+    ``type_scores`` (one row per view, from ``sentence_type_scores``) when the caller already has them.
+    """
     out: list[Proposal] = []
     labels = models.types.labels
+    if type_scores is None:
+        type_scores = sentence_type_scores(views, models)
     for i, view in enumerate(views):
         keys, parties, ctx = key_parties(view)
         if not keys:
             continue
         conj = conjuncts(view)
-        p_types = models.types.scores(type_features(view))
+        p_types = type_scores[i]
         trig_types = {t.type for h in view.trig_hits for t in h.payloads}
         for j in np.flatnonzero(p_types >= min_p):
             etype = labels[j]
             if _blocked(view, etype):
                 continue
             grouped = view.keys()
-            p_roles = np.array(
-                [
-                    models.roles.scores(role_features(view, etype, k, grouped.get(k, []), k in ctx))
-                    for k in keys
-                ]
+            p_roles = models.roles.scores_batch(
+                [role_features(view, etype, k, grouped.get(k, []), k in ctx) for k in keys]
             )
             out.append(
                 Proposal(i, etype, float(p_types[j]), etype in trig_types, keys, parties, p_roles, conj)
             )
     return out
+
+
+def sentence_type_scores(views: list[UnitView], models: Models) -> np.ndarray:
+    """The type model's probabilities for every sentence of an article, in one batch."""
+    if not views:
+        return np.zeros((0, len(models.types.labels)))
+    return models.types.scores_batch([type_features(v) for v in views])
 
 
 def choose_roles(p: Proposal, th: Thresholds) -> tuple[list[str], list[str]]:

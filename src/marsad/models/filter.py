@@ -18,8 +18,8 @@ import numpy as np
 
 from marsad.events.coder import code_analysed
 from marsad.events.units import party_key
-from marsad.models.decode import ROLE_LABELS, UNDIRECTED, Models, decode, propose
-from marsad.models.features import UnitView, role_features, type_features
+from marsad.models.decode import ROLE_LABELS, UNDIRECTED, Models, decode, propose, sentence_type_scores
+from marsad.models.features import UnitView, role_features
 from marsad.models.linear import LinearModel
 from marsad.records import Article, Event
 
@@ -46,17 +46,16 @@ def event_key(e: Event) -> Key:
 class _Scorer:
     """Model scores for (sentence, type) and (sentence, type, key), computed once per article."""
 
-    def __init__(self, views: list[UnitView], models: Models) -> None:
+    def __init__(self, views: list[UnitView], models: Models, type_scores: np.ndarray) -> None:
         self.views = views
         self.models = models
         self.by_start = {v.unit.start: i for i, v in enumerate(views)}
-        self._types: dict[int, np.ndarray] = {}
+        self.type_scores = type_scores
+        self.type_column = {label: j for j, label in enumerate(models.types.labels)}
         self._roles: dict[tuple[int, str, str], np.ndarray] = {}
 
     def p_type(self, i: int, etype: str) -> float:
-        if i not in self._types:
-            self._types[i] = self.models.types.scores(type_features(self.views[i]))
-        return float(self._types[i][self.models.types.labels.index(etype)])
+        return float(self.type_scores[i, self.type_column[etype]])
 
     def p_role(self, i: int, etype: str, key: str) -> np.ndarray:
         k = (i, etype, key)
@@ -114,7 +113,8 @@ def pool(article: Article, views: list[UnitView], models: Models) -> list[Pooled
     """Rule and model events of one article, pooled by key, with their filter features."""
     th = models.thresholds
     analysed = [(v.unit, v.trig_hits, v.marks, v.cands) for v in views if v.trig_hits]
-    proposals = propose(views, models, max(MIN_P, min(th.type, th.type_with_trigger)))
+    type_scores = sentence_type_scores(views, models)
+    proposals = propose(views, models, max(MIN_P, min(th.type, th.type_with_trigger)), type_scores)
     pooled: dict[Key, Pooled] = {}
     for source, events in (
         ("model", decode(views, proposals, models.thresholds, article.id)),
@@ -124,7 +124,7 @@ def pool(article: Article, views: list[UnitView], models: Models) -> list[Pooled
             p = pooled.setdefault(event_key(e), Pooled(event_key(e)))
             p.events.append(e)
             p.sources.add(source)
-    scorer = _Scorer(views, models)
+    scorer = _Scorer(views, models, type_scores)
     for prop in proposals:  # role scores the decoder already computed are not computed again
         for key, row in zip(prop.keys, prop.p_roles, strict=True):
             scorer._roles[(prop.view_index, prop.type, key)] = row
@@ -136,15 +136,16 @@ def pool(article: Article, views: list[UnitView], models: Models) -> list[Pooled
 def select(pooled: list[Pooled], model: LinearModel, threshold: float, article_id: str) -> list[Event]:
     """Keep the pooled events the filter accepts; the model's reading wins when both proposed one."""
     out = []
-    for p in pooled:
-        if model.scores(p.features)[0] < threshold:
+    keep = model.scores_batch([p.features for p in pooled])[:, 0]
+    for p, p_keep in zip(pooled, keep, strict=True):
+        if p_keep < threshold:
             continue
         event = p.events[0]  # the model's reading when both proposed this event (it is pooled first)
         seen = {ev.start for ev in event.evidence}
         for other in p.events[1:]:
             event.evidence += [ev for ev in other.evidence if ev.start not in seen]
             seen.update(ev.start for ev in other.evidence)
-        event.confidence = round(float(model.scores(p.features)[0]), 3)
+        event.confidence = round(float(p_keep), 3)
         out.append(event)
     for n, e in enumerate(out):
         e.id = f"{article_id}/e{n}"

@@ -7,7 +7,8 @@ Training uses scikit-learn; inference needs only numpy, and loading never unpick
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from itertools import chain
 from pathlib import Path
 
 import numpy as np
@@ -22,15 +23,34 @@ class LinearModel:
     weights: np.ndarray  # (n_labels, n_features), float32
     bias: np.ndarray  # (n_labels,)
     multiclass: bool = False  # softmax over labels instead of independent sigmoids
+    # One row per feature, contiguous: gathering the rows of a sentence's features reads memory in order.
+    by_feature: np.ndarray = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.by_feature = np.ascontiguousarray(self.weights.T, dtype=np.float64)
 
     def scores(self, features: list[str]) -> np.ndarray:
-        idx = [i for f in features if (i := self.vocab.get(f)) is not None]
-        z = self.bias.astype(np.float64)
-        if idx:
-            z = z + self.weights[:, idx].sum(axis=1)
+        """Probabilities per label for one feature list."""
+        return self.scores_batch([features])[0]
+
+    def scores_batch(self, rows: list[list[str]]) -> np.ndarray:
+        """Probabilities, one row per feature list: one gather and one segmented sum for all of them.
+
+        Why batched: the decoder scores every party of a sentence and every sentence of an article; numpy
+        costs ~10 us per call whatever the size, so one call per batch instead of one per row.
+        """
+        vocab = self.vocab
+        idx = [[i for f in feats if (i := vocab.get(f)) is not None] for feats in rows]
+        lengths = np.fromiter(map(len, idx), dtype=np.intp, count=len(idx))
+        z = np.tile(self.bias.astype(np.float64), (len(idx), 1))
+        filled = lengths > 0
+        if filled.any():
+            flat = np.fromiter(chain.from_iterable(idx), dtype=np.intp, count=int(lengths.sum()))
+            starts = np.cumsum(lengths) - lengths
+            z[filled] += np.add.reduceat(self.by_feature[flat], starts[filled], axis=0)
         if self.multiclass:
-            e = np.exp(z - z.max())
-            return e / e.sum()
+            e = np.exp(z - z.max(axis=1, keepdims=True))
+            return e / e.sum(axis=1, keepdims=True)
         return 1.0 / (1.0 + np.exp(-z))
 
     def save(self, directory: Path, name: str) -> None:

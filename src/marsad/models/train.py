@@ -253,7 +253,8 @@ def train_filter(
         ys = [y for d in docs if d.doc_id not in held_ids for y in labels[d.doc_id]]
         model = fit_filter(rows, ys, seed, _vectorize)
         for d in held:
-            probs[d.doc_id] = [float(model.scores(p.features)[0]) for p in pooled[d.doc_id]]
+            kept = model.scores_batch([p.features for p in pooled[d.doc_id]])[:, 0]
+            probs[d.doc_id] = [float(x) for x in kept]
     gold = _gold(docs)
     best_keep, best_add, best = 0.5, False, -1.0
     for add_missing in (False, True):
