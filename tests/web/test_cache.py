@@ -80,3 +80,43 @@ def test_writable_app_does_not_cache(writable_db: Path) -> None:
     with TestClient(create_app(str(writable_db), token="secret-token-123456")) as client:
         for _ in range(2):
             assert "x-marsad-cache" not in client.get("/api/events", params={"limit": 1}).headers
+
+
+def test_two_worker_server_answers_from_both_processes(api_db: Path) -> None:
+    """``marsad serve --workers 2``: real uvicorn worker processes over the read-only store."""
+    import os
+    import signal
+    import socket
+    import subprocess
+    import sys
+    import time
+
+    import httpx
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = int(s.getsockname()[1])
+    code = "import sys; from marsad.cli import main; sys.exit(main(sys.argv[1:]))"
+    server = subprocess.Popen([sys.executable, "-c", code, "serve", "--db", str(api_db), "--port", str(port),
+                               "--workers", "2", "--log-level", "warning"], start_new_session=True)
+    try:
+        deadline, answer = time.monotonic() + 60, None
+        while answer is None and time.monotonic() < deadline:
+            try:
+                answer = httpx.get(f"http://127.0.0.1:{port}/api/events", params={"limit": 3}, timeout=5)
+            except httpx.HTTPError:
+                time.sleep(0.3)
+        assert answer is not None and answer.status_code == 200 and len(answer.json()["items"]) == 3
+        pgrep = subprocess.run(["pgrep", "-P", str(server.pid)], capture_output=True, text=True)
+        assert len(pgrep.stdout.split()) >= 2, "uvicorn should run two worker processes"
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+
+
+def test_workers_refused_for_a_writable_server(api_db: Path) -> None:
+    from marsad.cli import main
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("MARSAD_API_TOKEN", "a-long-enough-token-1234")
+        assert main(["serve", "--db", str(api_db), "--workers", "2"]) == 2

@@ -235,15 +235,20 @@ def _parse(text: str) -> Any:
     parser reports that limit, the page is parsed again without its layout tags (``_flatten``).
     """
     text = re.sub(r"^\s*<\?xml[^>]*\?>", "", text)
-    for attempt in (text, None):
-        parser = lxml_html.HTMLParser(huge_tree=True)  # one per call: lxml parsers are not thread-safe
-        try:
-            tree = lxml_html.document_fromstring(attempt if attempt is not None else _flatten(text), parser=parser)
-        except Exception:  # lxml raises ParserError on markup it cannot repair at all
-            return None
-        if attempt is None or not any(e.type_name == "ERR_RESOURCE_LIMIT" for e in parser.error_log):
-            return tree
+    tree, too_deep = _lxml(text)
+    if too_deep:
+        tree, _ = _lxml(_flatten(text))
     return tree
+
+
+def _lxml(markup: str) -> tuple[Any, bool]:
+    """(tree or None when lxml cannot repair the markup at all, whether libxml2 hit its depth limit)."""
+    parser = lxml_html.HTMLParser(huge_tree=True)  # one per call: lxml parsers are not thread-safe
+    try:
+        tree = lxml_html.document_fromstring(markup, parser=parser)
+    except Exception:  # lxml raises ParserError on markup it cannot repair at all
+        return None, False
+    return tree, any(e.type_name == "ERR_RESOURCE_LIMIT" for e in parser.error_log)
 
 
 def _trafilatura(tree: Any) -> dict[str, Any]:
