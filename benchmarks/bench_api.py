@@ -42,6 +42,7 @@ from bench_store import CODES, TYPES, synthetic_events
 EVENTS = int(os.environ.get("MARSAD_BENCH_API_EVENTS", "1000000"))
 SECONDS = float(os.environ.get("MARSAD_BENCH_API_SECONDS", "20"))
 CLIENTS = int(os.environ.get("MARSAD_BENCH_API_CLIENTS", "200"))
+WORKERS = int(os.environ.get("MARSAD_BENCH_API_WORKERS", "1"))
 GOAL_P95_MS = 150.0
 
 
@@ -77,11 +78,11 @@ def _free_port() -> int:
 
 
 def start_server(db: str, port: int, cache: bool = True) -> subprocess.Popen[bytes]:
-    extra = "" if cache else ", cache_bytes=0"
-    code = ("import uvicorn; from marsad.web.api import create_app; "
-            f"uvicorn.run(create_app({db!r}{extra}), host='127.0.0.1', port={port}, log_level='warning', "
-            "access_log=False)")
-    return subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.DEVNULL)
+    """``marsad serve`` as a user starts it (``MARSAD_BENCH_API_WORKERS`` processes, default 1)."""
+    args = ["serve", "--db", db, "--port", str(port), "--log-level", "warning", "--workers", str(WORKERS)]
+    code = "import sys; from marsad.cli import main; sys.exit(main(sys.argv[1:]))"
+    return subprocess.Popen([sys.executable, "-c", code, *args, *([] if cache else ["--cache-mb", "0"])],
+                            stdout=subprocess.DEVNULL)
 
 
 def stop(server: subprocess.Popen[bytes]) -> None:
@@ -222,13 +223,15 @@ def run() -> dict[str, Any]:
         gen_s = 0.0 if reuse and Path(reuse).exists() else synthetic_events(db, EVENTS)
         cached = phases(db, cache=True)
         uncached = phases(db, cache=False)
-    return {"events": EVENTS, "generate_seconds": gen_s, "clients": CLIENTS, "seconds": SECONDS,
+    return {"events": EVENTS, "generate_seconds": gen_s, "clients": CLIENTS, "workers": WORKERS,
+            "seconds": SECONDS,
             "goal_p95_ms": GOAL_P95_MS, **cached,
             "single_nocache": uncached["single"], "paced_nocache": uncached["paced"]}
 
 
 def report(res: dict[str, Any]) -> str:
-    lines = [f"API: {res['clients']} concurrent clients, {res['seconds']:.0f} s per phase, /api/events pages "
+    lines = [f"API: {res['clients']} concurrent clients, {res.get('workers', 1)} server worker(s), "
+             f"{res['seconds']:.0f} s per phase, /api/events pages "
              f"over {res['events']:,} events (goal p95 < {res['goal_p95_ms']:.0f} ms)", "",
              "phase          requests  req/s    p50 ms   p95 ms   p99 ms   errors  cache hits"]
     for phase in ("single", "closed", "paced", "single_nocache", "paced_nocache"):

@@ -170,7 +170,7 @@ def _cursor_store(parent: Store, slots: threading.BoundedSemaphore) -> Store:
     return _duck_store(parent.url, con, index, slots)
 
 
-def _open_duck_read_only(path: str) -> Store:
+def _open_duck_read_only(path: str, threads: int | None = None) -> Store:
     """The store file attached READ_ONLY to an in-memory DuckDB that holds the search tables (_INDEX_SQL).
 
     Why in memory: a read-only connection cannot create tables in the file, and a writer needs the
@@ -181,6 +181,8 @@ def _open_duck_read_only(path: str) -> Store:
 
     con = duckdb.connect(":memory:")
     con.execute("SET enable_progress_bar = false")
+    if threads:
+        con.execute(f"SET threads = {int(threads)}")
     literal = path.replace("'", "''")
     con.execute(f"ATTACH '{literal}' AS marsad (READ_ONLY)")
     con.execute("USE marsad")
@@ -192,11 +194,13 @@ def _open_duck_read_only(path: str) -> Store:
 class StoreProvider:
     """Opens the store lazily (so a missing file is a 503, not a crash) and hands out per-request views."""
 
-    def __init__(self, url: str | None, *, writable: bool, concurrency: int | None = None) -> None:
+    def __init__(self, url: str | None, *, writable: bool, concurrency: int | None = None,
+                 duckdb_threads: int | None = None) -> None:
         self.url = resolve_url(url)
         # Concurrent DuckDB statements (see _duck_store): queue for a slot rather than thrash.
         self._slots = threading.BoundedSemaphore(concurrency or max(2, os.cpu_count() or 2))
         self.writable = writable
+        self.duckdb_threads = duckdb_threads
         self._store: Store | None = None
         self._open_lock = threading.Lock()
         self._pg_lock = threading.Lock()
@@ -221,7 +225,7 @@ class StoreProvider:
                                        f"`marsad ingest FILES --db {path}` or pass --db")
         try:
             if self.is_duckdb and not self.writable and path != ":memory:":
-                return _open_duck_read_only(path)
+                return _open_duck_read_only(path, self.duckdb_threads)
             store = open_store(self.url, read_only=not self.writable)
         except Exception as exc:  # lock held by a writer, bad URL, server down: all "unavailable"
             raise StoreUnavailable(f"cannot open the store at {self.url}: {exc}") from exc
@@ -1191,18 +1195,19 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
 
 def create_app(db: str | None = None, *, token: str | None = None,
                max_extract_chars: int = 100_000, max_export: int = MAX_EXPORT,
-               cache_bytes: int = DEFAULT_BUDGET_BYTES) -> FastAPI:
+               cache_bytes: int = DEFAULT_BUDGET_BYTES, duckdb_threads: int | None = None) -> FastAPI:
     """The API (and the dashboard, when ``marsad.web.dashboard`` is installed) over the store at ``db``.
 
     ``db`` is a store URL as for ``open_store`` (default $MARSAD_DB or ./marsad.duckdb). Without ``token``
     the store is opened read-only and ``POST /api/ingest`` does not exist; with it, the store is opened for
     writing (DuckDB then holds the file's write lock) and ingest requires ``Authorization: Bearer token``.
-    A read-only DuckDB store's answers are cached in up to ``cache_bytes`` (0: none; see ``web.cache``).
+    A read-only DuckDB store's answers are cached in up to ``cache_bytes`` (0: none; see ``web.cache``);
+    ``duckdb_threads`` caps DuckDB's threads per query (several workers share the cores).
     """
     app = FastAPI(title="marsad API", version=__version__, docs_url=None, redoc_url=None,
                   description="Arabic political event data (PLOVER): merged events, actors, stories, "
                               "articles.", lifespan=_lifespan)
-    app.state.stores = StoreProvider(db, writable=bool(token))
+    app.state.stores = StoreProvider(db, writable=bool(token), duckdb_threads=duckdb_threads)
     app.state.token = token or None
     app.state.max_extract_chars = max_extract_chars
     app.state.max_export = max_export
@@ -1218,3 +1223,12 @@ def create_app(db: str | None = None, *, token: str | None = None,
     app.add_middleware(BodyLimit, limit=max(6 * max_extract_chars + 4096, MAX_UPLOAD_BYTES if token else 0))
     app.add_middleware(SecurityHeaders)
     return app
+
+
+SERVE_CONFIG_ENV = "MARSAD_SERVE_CONFIG"
+
+
+def app_from_env() -> FastAPI:
+    """``create_app`` with the keyword arguments in $MARSAD_SERVE_CONFIG (JSON), for uvicorn's worker
+    processes, which import an application factory by name and cannot be handed arguments."""
+    return create_app(**json.loads(os.environ.get(SERVE_CONFIG_ENV, "{}")))

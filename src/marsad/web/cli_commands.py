@@ -9,6 +9,7 @@ history. ``--token env:NAME`` reads variable NAME; a bare value is used as is (w
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import os
 import sys
@@ -35,6 +36,10 @@ def add_web_commands(subparsers: Any) -> None:
                    help="largest text POST /api/extract accepts (default 100000)")
     p.add_argument("--cache-mb", type=float, default=64,
                    help="memory for cached answers of a read-only DuckDB store (default 64; 0 turns it off)")
+    p.add_argument("--workers", type=int, default=1,
+                   help="server processes (read-only stores only; default 1). On a read-only DuckDB store "
+                        "each worker opens the file and builds its own search tables, and DuckDB's threads "
+                        "are divided between them")
     p.add_argument("--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"])
     p.set_defaults(func=cmd_serve)
 
@@ -57,7 +62,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     try:
         import uvicorn
 
-        from marsad.web.api import create_app
+        from marsad.web.api import SERVE_CONFIG_ENV, create_app
     except ImportError as exc:
         print(f"marsad serve needs the web extra: pip install 'marsad[web]' ({exc})", file=sys.stderr)
         return 2
@@ -65,9 +70,19 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if token and len(token) < 16:
         print("marsad serve: the token must be at least 16 characters", file=sys.stderr)
         return 2
-    app = create_app(args.db, token=token, max_extract_chars=args.max_extract_chars,
-                     cache_bytes=int(args.cache_mb * 1024 * 1024))
+    if args.workers < 1 or (args.workers > 1 and token):
+        print("marsad serve: --workers must be 1 or more, and a server that accepts writes (--token) runs "
+              "one worker: a DuckDB file has one writer", file=sys.stderr)
+        return 2
+    config: dict[str, Any] = {"db": args.db, "token": token, "max_extract_chars": args.max_extract_chars,
+                              "cache_bytes": int(args.cache_mb * 1024 * 1024)}
     mode = "read-write (POST /api/ingest enabled)" if token else "read-only"
     print(f"marsad API on http://{args.host}:{args.port}/ ({mode}); docs at /docs", file=sys.stderr)
-    uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level, server_header=False)
+    common = {"host": args.host, "port": args.port, "log_level": args.log_level, "server_header": False}
+    if args.workers == 1:
+        uvicorn.run(create_app(**config), **common)
+        return 0
+    config["duckdb_threads"] = max(1, (os.cpu_count() or 1) // args.workers)
+    os.environ[SERVE_CONFIG_ENV] = json.dumps(config)
+    uvicorn.run("marsad.web.api:app_from_env", factory=True, workers=args.workers, **common)
     return 0
