@@ -303,8 +303,8 @@ def _html_report(h: dict) -> str:
             "dateline search, so it cannot be faster; the price is the ratio.\n\n"
             f"Stray NUL byte: {h['nul']['pages']} pages whose body keeps the NUL that ends ~10% of corpus "
             f"records: marsad returned no text for {h['nul']['marsad_empty']}, trafilatura for "
-            f"{h['nul']['trafilatura_empty']} (marsad's decoder, `readers.decode.is_binary`, rejects a page "
-            "with any NUL in its first 64 KB as binary; "
+            f"{h['nul']['trafilatura_empty']} (marsad's decoder, `readers.decode.is_binary`, takes a few "
+            "stray NULs for damaged text and only more of them for a binary file; "
             "the timed pages have control characters removed).")
 
 
