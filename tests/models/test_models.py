@@ -31,6 +31,25 @@ def test_linear_model_round_trips_as_plain_data(tmp_path):
         assert set(arrays.files) == {"weights", "bias"}
 
 
+@pytest.mark.parametrize("multiclass", [False, True])
+def test_batched_scores_equal_one_row_at_a_time(multiclass):
+    """One gather and segmented sum for many rows, empty and unknown-only rows included, equals the
+    logistic / softmax of each row's weights summed by hand."""
+    rng = np.random.default_rng(7)
+    weights = rng.normal(size=(3, 6)).astype(np.float32)
+    bias = rng.normal(size=3)
+    vocab = {f"f{j}": j for j in range(6)}
+    model = LinearModel(["a", "b", "c"], vocab, weights, bias, multiclass=multiclass)
+    rows = [["f0", "f3"], [], ["nope"], ["f5", "f5", "f1", "nope"], ["f2"]]
+    batch = model.scores_batch(rows)
+    assert batch.shape == (5, 3)
+    for row, got in zip(rows, batch, strict=True):
+        z = bias + sum((weights[:, vocab[f]].astype(np.float64) for f in row if f in vocab), np.zeros(3))
+        want = np.exp(z - z.max()) / np.exp(z - z.max()).sum() if multiclass else 1 / (1 + np.exp(-z))
+        assert np.allclose(got, want) and np.allclose(model.scores(row), want)
+    assert model.scores_batch([]).shape == (0, 3)
+
+
 def test_shipped_model_records_its_training_data_and_is_small():
     report = json.loads((model_path() / "model.json").read_text())
     assert len(report["train_sha256"]) == 64 and report["thresholds"]
