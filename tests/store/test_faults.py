@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from store_snapshot import snapshot
 
 from marsad.store import open_store
 from marsad.store.duck import DuckDBStore
@@ -27,21 +28,6 @@ BATCH = 2
 FAIL_AFTER = 2  # batches committed before the fault
 
 
-def _state(store: Any) -> dict[str, object]:
-    """Row counts and the ids/aggregates of merged events and stories (what a rerun must reproduce)."""
-    counts = store.counts()
-    counts.pop("ingest_runs")
-    return {
-        "counts": counts,
-        "events": store.fetchall(
-            "SELECT id, num_articles, num_sources, num_mentions FROM events ORDER BY id"
-        ),
-        "stories": store.fetchall("SELECT id, num_articles FROM stories ORDER BY id"),
-        "reports": store.fetchall("SELECT seq, event_id, article_event_id FROM event_reports ORDER BY seq"),
-        "documents": store.fetchall("SELECT id, content_hash FROM documents ORDER BY id"),
-    }
-
-
 def _statuses(store: Any) -> list[str]:
     return [r[0] for r in store.fetchall("SELECT status FROM ingest_runs ORDER BY id")]
 
@@ -49,7 +35,7 @@ def _statuses(store: Any) -> list[str]:
 def _reference(url: str, path: Path) -> dict[str, object]:
     with open_store(url) as store:
         ingest(store, [path], batch=BATCH, processor=rules_processor)
-        return _state(store)
+        return snapshot(store)
 
 
 def _interrupted_run(store: Any, path: Path, fault: Callable[[], None]) -> BaseException:
@@ -72,7 +58,7 @@ def _rerun_matches(url: str, path: Path, reference: dict[str, object]) -> None:
         summary = ingest(store, [path], batch=BATCH, processor=rules_processor)
         assert summary.documents_skipped == committed and summary.documents_stored == DOCS - committed
         assert _statuses(store)[-1] == "finished" and _statuses(store)[0] != "finished"
-        assert _state(store) == reference
+        assert snapshot(store) == reference
 
 
 # --- disk full (DuckDB) ----------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from store_snapshot import snapshot
 
 from marsad.store import open_store
 from marsad.store.ingest import ingest
@@ -33,21 +34,8 @@ print("done", flush=True)
 
 
 def _state(url: str) -> dict[str, object]:
-    """Everything that must match: row counts and the ids/aggregates of merged events and stories."""
     with open_store(url) as store:
-        counts = store.counts()
-        counts.pop("ingest_runs")
-        return {
-            "counts": counts,
-            "events": store.fetchall(
-                "SELECT id, num_articles, num_sources, num_mentions FROM events ORDER BY id"
-            ),
-            "stories": store.fetchall("SELECT id, num_articles FROM stories ORDER BY id"),
-            "members": store.fetchall("SELECT story_id, article_id FROM story_members ORDER BY article_id"),
-            "reports": store.fetchall(
-                "SELECT seq, event_id, article_event_id FROM event_reports ORDER BY seq"
-            ),
-        }
+        return snapshot(store)
 
 
 def test_kill_9_then_rerun(new_url: Callable[[], str], tmp_path: Path, sample_subset: Path) -> None:
