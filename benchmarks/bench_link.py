@@ -107,7 +107,7 @@ def markdown(res: dict) -> str:
         ],
     )
     r = res["ratio"]
-    goals = "\n".join(f"- Goal {g}: **{common.verdict(ok)}**" for g, ok in res["goals"].items())
+    goals = common.goals_md(res["goals"])
     return (f"{speed}\n\nRatio ours/floor time: best/best {r['min']:.2f}, median/median {r['median']:.2f} "
             f"({res['reps']} reps).\n\n{kb}\n\n"
             f"Peak RSS of the compile subprocess: {res['kb_peak_mb']:.1f} MB.\n\n{goals}")

@@ -120,7 +120,7 @@ def markdown(res: dict) -> str:
             f"min {res['model_load_s']['min']:.3f} s, "
             f"median {res['model_load_s']['median']:.3f} s, RSS +{res['model_rss_delta_mb']['median']:.1f} MB"
             + ("" if res["model_present"] else " - NO SHIPPED MODEL: the model mode ran rules only"))
-    goals = "\n".join(f"- Goal {g}: **{common.verdict(ok)}**" for g, ok in res["goals"].items())
+    goals = common.goals_md(res["goals"])
     return (f"{speed}\n\nShare of time per stage (fastest repetition):\n\n{share}\n\n{load}.\n\n{goals}")
 
 

@@ -106,14 +106,10 @@ def markdown(res: dict) -> str:
         [[k, f"{int(m['documents']):,}", f"{int(m['articles']):,}", f(m["seconds"]), f(m["baseline_mb"], 1),
           f(m["peak_mb"], 1)] for k, m in res["memory"].items()],
     )
-    r = res["ratio"]
+    r, goals = res["ratio"], common.goals_md(res["goals"])
     return (f"{speed}\n\nRatio ours/floor time: best/best {r['min']:.2f}, median/median {r['median']:.2f} "
             f"({res['reps']} reps). Ours / full tokenize pass: {res['ours_over_tokenize']:.2f}.\n\n"
-            f"Streaming read + segment, fresh subprocess (peak RSS):\n\n{mem}\n\n{goals_md(res)}")
-
-
-def goals_md(res: dict) -> str:
-    return "\n".join(f"- Goal {g}: **{common.verdict(ok)}**" for g, ok in res["goals"].items())
+            f"Streaming read + segment, fresh subprocess (peak RSS):\n\n{mem}\n\n{goals}")
 
 
 def main() -> None:

@@ -208,3 +208,8 @@ def table(header: list[str], rows: list[list[str]]) -> str:
 
 def verdict(ok: bool) -> str:
     return "met" if ok else "NOT met"
+
+
+def goals_md(goals: dict[str, bool]) -> str:
+    """A bench's goals as a markdown list, each marked met or NOT met."""
+    return "\n".join(f"- Goal {g}: **{verdict(ok)}**" for g, ok in goals.items())
