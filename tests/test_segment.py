@@ -495,3 +495,19 @@ def test_long_marker_line_with_diacritics(marker: str) -> None:
     (ln,) = classify_lines(line)
     assert ln.kind == "marker" and ln.inline is not None
     assert line[ln.inline.start : ln.inline.end].endswith(LONG_HEAD)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "dateline"),
+    [
+        ("دبي، الإمارات العربية المتحدة\xa0(CNN) – كشف الجيش", "دبي، الإمارات العربية المتحدة\xa0(CNN) – "),
+        ("(CNN)-- قال الوزير", "(CNN)-- "),
+        ("الرياض - أعلنت الوزارة", "الرياض - "),
+        ("قال مبعوث الأمم المتحدة: نعم", ""),
+        ("أكد الرئيس السوري بشار الأسد - في كلمة - أن", ""),
+    ],
+)
+def test_place_dateline_at_the_start_of_a_story(sentence, dateline):
+    from marsad.segment import place_dateline_end
+
+    assert sentence[: place_dateline_end(sentence)] == dateline

@@ -71,6 +71,7 @@ class _Rules:
     byline_after_title: re.Pattern[str]
     date_only: re.Pattern[str]
     breaking: re.Pattern[str]
+    place_dateline: re.Pattern[str]
     continuation: tuple[str, ...]
     not_continuation: tuple[str, ...]
     max_words: int
@@ -145,12 +146,19 @@ def _rules() -> _Rules:
         byline_after_title=_compile(meta["byline_after_title"]),
         date_only=re.compile(rf"^(?:\d+|(?:{date_words})(?!\w)|[\s\W_])+$", re.IGNORECASE),
         breaking=_compile(raw["breaking"]),
+        place_dateline=re.compile(raw["place_dateline"]),
         continuation=tuple(normalize_text(p) for p in cont["prefixes"]),
         not_continuation=tuple(normalize_text(p) for p in cont["not_continuation"]),
         max_words=int(short["max_words"]),
         max_chars=int(short["max_chars"]),
         final_punct=str(short["final_punct"]),
     )
+
+
+def place_dateline_end(sentence: str) -> int:
+    """End of a place dateline opening ``sentence`` ("دبي، الإمارات (CNN)-- "), or 0 when there is none."""
+    match = _rules().place_dateline.match(sentence)
+    return match.end() if match else 0
 
 
 @dataclass(slots=True)

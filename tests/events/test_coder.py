@@ -86,3 +86,22 @@ def test_rule_coder_is_pure_over_its_article():
     articles = process(text_document(Path(SEED).read_text(encoding="utf-8"), "2024-12-02"), use_model=False)
     again = code(articles[0])
     assert _keys(again) == _keys(articles[0].events)
+
+
+def test_a_place_dateline_names_no_party():
+    from marsad.events.units import candidates, units
+    from marsad.link import link
+
+    text = "دبي، الإمارات العربية المتحدة (CNN)-- أدان الجيش المصري الهجوم على قوات الأمن الإسرائيلية."
+    article = process(text_document(text), events=False)[0]
+    first = next(u for u in units(article) if not u.is_title)
+    codes = {p.code for c in candidates(first, link(article)) for p in c.parties}
+    assert "EGY" in codes and "ARE" not in codes
+
+
+def test_the_preposition_fused_with_the_article_governs_the_mention():
+    from marsad.events.units import prep_before
+
+    text = "أكد دعمه للحكومة اليمنية"
+    assert prep_before(text, text.index("للحكومة")) == "ل"
+    assert prep_before(text, text.index("دعمه")) == "اكد"

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from marsad.records import Article, Mention, Party
+from marsad.segment import place_dateline_end
 from marsad.text.normalize import NormText, normalize, normalize_text
 from marsad.text.sentences import split_sentences
 
@@ -39,6 +40,7 @@ class Unit:
     start: int  # document offset
     norm: NormText
     is_title: bool
+    lead: int = 0  # length of a place dateline opening the story ("دبي، الإمارات (CNN)-- "): no parties
 
 
 @dataclass(slots=True)
@@ -60,9 +62,10 @@ def units(article: Article) -> list[Unit]:
     units: list[Unit] = []
     if article.title and article.title_span is not None:
         units.append(Unit(article.title, article.title_span.start, normalize(article.title), True))
-    for span in split_sentences(article.text):
+    for n, span in enumerate(split_sentences(article.text)):
         text = article.text[span.start : span.end]
-        units.append(Unit(text, article.to_doc(span.start), normalize(text), False))
+        lead = place_dateline_end(text) if n == 0 else 0
+        units.append(Unit(text, article.to_doc(span.start), normalize(text), False, lead))
     return units
 
 
@@ -83,6 +86,8 @@ def prep_before(text: str, start: int) -> str:
     word_start = start
     while word_start > 0 and text[word_start - 1].isalpha():
         word_start -= 1
+    if text.startswith("لل", start):  # "للحكومة": the clitic ل fused with the article, inside the mention
+        return "ل"
     clitic = normalize_text(text[word_start:start]).lstrip("وف")
     if clitic:
         return clitic[:1]
@@ -94,7 +99,7 @@ def candidates(unit: Unit, mentions: list[Mention]) -> list[Cand]:
     end = unit.start + len(unit.text)
     out: list[Cand] = []
     for m in mentions:
-        if unit.start <= m.span.start < end:
+        if unit.start + unit.lead <= m.span.start < end:
             parties = expand(m, mentions)
             if parties:
                 rel = m.span.start - unit.start

@@ -34,7 +34,7 @@ class ModelCoder:
         low = min(self.models.thresholds.type, self.models.thresholds.type_with_trigger)
         proposals = propose(views, self.models, low)
         if self.mode == "roles":
-            return decode(views, proposals, self.models.thresholds, article.id)
+            return decode(views, proposals, self.models.thresholds, article.id, self.models.readings)
         typed = {(views[p.view_index].unit.start, p.type) for p in proposals if p.p_type >= low}
         return [
             e

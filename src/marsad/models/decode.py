@@ -55,6 +55,7 @@ class Models:
     thresholds: Thresholds = field(default_factory=Thresholds)
     meta: dict[str, Any] = field(default_factory=dict)
     events: LinearModel | None = None  # the event filter over pooled rule and model events
+    readings: LinearModel | None = None  # the reading reranker (``marsad.models.rerank``)
 
 
 @dataclass(slots=True)
@@ -191,12 +192,16 @@ def accept(p: Proposal, th: Thresholds) -> bool:
     return p.p_type >= (th.type_with_trigger if p.has_trigger else th.type)
 
 
-def decode(views: list[UnitView], proposals: list[Proposal], th: Thresholds, article_id: str) -> list[Event]:
+def decode(
+    views: list[UnitView],
+    proposals: list[Proposal],
+    th: Thresholds,
+    article_id: str,
+    reranker: LinearModel | None = None,
+) -> list[Event]:
     events: dict[tuple[str, frozenset[str], frozenset[str]], Event] = {}
-    for p in proposals:
-        if not accept(p, th):
-            continue
-        actors, recipients = choose_roles(p, th)
+    accepted = [p for p in proposals if accept(p, th)]
+    for p, (actors, recipients) in zip(accepted, assign_roles(views, accepted, th, reranker), strict=True):
         if not actors:
             continue
         view = views[p.view_index]
@@ -217,6 +222,18 @@ def decode(views: list[UnitView], proposals: list[Proposal], th: Thresholds, art
     for n, e in enumerate(out):
         e.id = f"{article_id}/e{n}"
     return out
+
+
+def assign_roles(
+    views: list[UnitView], proposals: list[Proposal], th: Thresholds, reranker: LinearModel | None
+) -> list[tuple[list[str], list[str]]]:
+    """Actors and recipients per proposal: the reranked reading when there is a reranker, else thresholds."""
+    if reranker is None:
+        return [choose_roles(p, th) for p in proposals]
+    from marsad.models.rerank import candidate_readings, choose, in_key_order, rule_reading
+
+    options = [candidate_readings(p, th, rule_reading(views[p.view_index].rules, p.type)) for p in proposals]
+    return [in_key_order(p, r) for p, r in zip(proposals, choose(options, reranker), strict=True)]
 
 
 def _direction(view: UnitView, etype: str, participants: list[str]) -> tuple[list[str], list[str]] | None:

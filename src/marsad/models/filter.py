@@ -117,7 +117,7 @@ def pool(article: Article, views: list[UnitView], models: Models) -> list[Pooled
     proposals = propose(views, models, max(MIN_P, min(th.type, th.type_with_trigger)), type_scores)
     pooled: dict[Key, Pooled] = {}
     for source, events in (
-        ("model", decode(views, proposals, models.thresholds, article.id)),
+        ("model", decode(views, proposals, models.thresholds, article.id, models.readings)),
         ("rule", code_analysed(article, analysed)),
     ):
         for e in events:

@@ -28,6 +28,9 @@ from marsad.models.features import role_features, type_features
 from marsad.models.filter import Pooled, pool
 from marsad.models.filter import fit as fit_filter
 from marsad.models.linear import LinearModel
+from marsad.models.rerank import Reading, candidate_readings, in_key_order, rule_reading
+from marsad.models.rerank import choose as choose_reading
+from marsad.models.rerank import fit as fit_reranker
 
 FOLDS = 5
 MIN_P = 0.04  # proposals below this type probability are never accepted, whatever the thresholds
@@ -100,7 +103,7 @@ def fit_roles(docs: list[DocExample], seed: int) -> LinearModel:
             view = d.views[i]
             keys, _, ctx = key_parties(view)
             grouped = view.keys()
-            for etype in {e["type"] for e in events}:
+            for etype in sorted({e["type"] for e in events}):
                 actors, recipients = role_labels(events, etype)
                 for k in keys:
                     rows.append(role_features(view, etype, k, grouped.get(k, []), k in ctx))
@@ -134,19 +137,25 @@ def _historical(docs: list[DocExample]) -> dict[tuple[str, int], bool]:
 
 
 def _system(
-    proposals: dict[str, list[Proposal]], th: Thresholds, hist: dict[tuple[str, int], bool]
+    proposals: dict[str, list[Proposal]],
+    th: Thresholds,
+    hist: dict[tuple[str, int], bool],
+    fixed: dict[str, list[tuple[list[str], list[str]]]] | None = None,
 ) -> dict[str, list[dict[str, Any]]]:
-    """Light decoding to scoring dicts (keys only), for the threshold search."""
+    """Light decoding to scoring dicts (keys only), for the threshold search.
+
+    ``fixed`` gives each proposal's roles (the reranker's choice) instead of role thresholds.
+    """
     from marsad.models.decode import accept
 
     out: dict[str, list[dict[str, Any]]] = {}
     for doc_id, props in proposals.items():
         seen: set[tuple[str, frozenset[str], frozenset[str]]] = set()
         events = []
-        for p in props:
+        for j, p in enumerate(props):
             if not accept(p, th):
                 continue
-            actors, recipients = choose_roles(p, th)
+            actors, recipients = fixed[doc_id][j] if fixed is not None else choose_roles(p, th)
             key = (p.type, frozenset(actors), frozenset(recipients))
             if actors and key not in seen:
                 seen.add(key)
@@ -166,15 +175,21 @@ def search_thresholds(
     proposals: dict[str, list[Proposal]],
     gold: dict[str, list[dict[str, Any]]],
     hist: dict[tuple[str, int], bool],
+    start: Thresholds | None = None,
+    fixed: dict[str, list[tuple[list[str], list[str]]]] | None = None,
 ) -> tuple[Thresholds, float]:
-    """Coordinate ascent over ``GRID`` maximising out-of-fold strict F1."""
-    th = Thresholds()
-    best = score(gold, _system(proposals, th, hist)).strict.f1
+    """Coordinate ascent over ``GRID`` maximising out-of-fold strict F1.
+
+    With ``fixed`` roles (the reranker's), only the type thresholds are searched.
+    """
+    th = start or Thresholds()
+    grid = {k: v for k, v in GRID.items() if fixed is None or k.startswith("type")}
+    best = score(gold, _system(proposals, th, hist, fixed)).strict.f1
     for _ in range(2):
-        for name, values in GRID.items():
+        for name, values in grid.items():
             for value in values:
                 trial = Thresholds(**{**th.as_dict(), name: value})
-                f1 = score(gold, _system(proposals, trial, hist)).strict.f1
+                f1 = score(gold, _system(proposals, trial, hist, fixed)).strict.f1
                 if f1 > best + 1e-9:
                     best, th = f1, trial
     return th, best
@@ -198,6 +213,49 @@ def cross_validate(docs: list[DocExample], seed: int) -> tuple[dict[str, list[Pr
             proposals[d.doc_id] = propose(d.views, models, MIN_P)
             fold_models[d.doc_id] = models
     return proposals, fold_models
+
+
+def _reading_groups(
+    d: DocExample, props: list[Proposal], th: Thresholds
+) -> list[tuple[list[Reading], list[int]]]:
+    """Candidate readings of each proposal of one document, labelled right when a gold event reads so."""
+    from marsad.evaluate import event_key as gold_event_key
+
+    groups = []
+    for p in props:
+        gold = {
+            (k.actors, k.recipients)
+            for k in map(gold_event_key, d.anchored.get(p.view_index, []))
+            if k.type == p.type
+        }
+        readings = candidate_readings(p, th, rule_reading(d.views[p.view_index].rules, p.type))
+        groups.append((readings, [int((r.actors, r.recipients) in gold) for r in readings]))
+    return groups
+
+
+def train_reranker(
+    docs: list[DocExample], proposals: dict[str, list[Proposal]], th: Thresholds, seed: int
+) -> tuple[dict[str, LinearModel], LinearModel, dict[str, list[tuple[list[str], list[str]]]]]:
+    """Fit the reading reranker on out-of-fold proposals: fold models, the final model, and OOF choices."""
+    groups = {d.doc_id: _reading_groups(d, proposals[d.doc_id], th) for d in docs}
+
+    def rows(ids: set[str]) -> tuple[list[list[str]], list[int]]:
+        pairs = [
+            (r.features, y) for i in sorted(ids) for rs, ys in groups[i] for r, y in zip(rs, ys, strict=True)
+        ]
+        return [f for f, _ in pairs], [y for _, y in pairs]
+
+    fold_models: dict[str, LinearModel] = {}
+    fixed: dict[str, list[tuple[list[str], list[str]]]] = {}
+    all_ids = {d.doc_id for d in docs}
+    for held in _folds(docs, seed):
+        held_ids = {d.doc_id for d in held}
+        model = fit_reranker(*rows(all_ids - held_ids), seed, _vectorize)
+        for doc_id in held_ids:
+            fold_models[doc_id] = model
+            chosen = choose_reading([rs for rs, _ in groups[doc_id]], model)
+            fixed[doc_id] = [in_key_order(p, r) for p, r in zip(proposals[doc_id], chosen, strict=True)]
+    return fold_models, fit_reranker(*rows(all_ids), seed, _vectorize), fixed
 
 
 def _gold_keys(d: DocExample) -> set[tuple[str, frozenset[str], frozenset[str]]]:
@@ -285,16 +343,21 @@ def train(gold_path: Path, out_dir: Path, seed: int = 13, log: Any = print) -> d
     proposals, fold_models = cross_validate(docs, seed)
     gold, hist = _gold(docs), _historical(docs)
     th, _ = search_thresholds(proposals, gold, hist)
-    cv_model = score(gold, _system(proposals, th, hist))
+    cv_thresholds = score(gold, _system(proposals, th, hist))
+    fold_rerankers, reranker, fixed = train_reranker(docs, proposals, th, seed)
+    th, _ = search_thresholds(proposals, gold, hist, th, fixed)
+    cv_model = score(gold, _system(proposals, th, hist, fixed))
     log(
-        f"cross-validated model decoding: strict F1 {cv_model.strict.f1:.3f}, "
-        f"types F1 {cv_model.types.f1:.3f}"
+        f"cross-validated model decoding: strict F1 {cv_thresholds.strict.f1:.3f} with role thresholds, "
+        f"{cv_model.strict.f1:.3f} with the reading reranker; types F1 {cv_model.types.f1:.3f}"
     )
+    for doc_id, models in fold_models.items():
+        models.readings = fold_rerankers[doc_id]
     pooled = _pooled(docs, fold_models, th)
     filter_model, th.keep, add_missing, cv = train_filter(docs, pooled, seed)
     th.add_missing_types = float(add_missing)
     log(f"cross-validated with the event filter: strict F1 {cv.strict.f1:.3f}, types F1 {cv.types.f1:.3f}")
-    models = Models(fit_types(docs, seed), fit_roles(docs, seed), th, events=filter_model)
+    models = Models(fit_types(docs, seed), fit_roles(docs, seed), th, events=filter_model, readings=reranker)
     report = {
         "train_file": gold_path.name,
         "train_sha256": file_hash(gold_path),
@@ -303,6 +366,7 @@ def train(gold_path: Path, out_dir: Path, seed: int = 13, log: Any = print) -> d
         "thresholds": th.as_dict(),
         "cv": {"strict": cv.strict.as_dict(), "partial": cv.partial.as_dict(), "types": cv.types.as_dict()},
         "cv_model_only": {"strict": cv_model.strict.as_dict(), "types": cv_model.types.as_dict()},
+        "cv_role_thresholds_only": {"strict": cv_thresholds.strict.as_dict()},
         "seconds": round(time.perf_counter() - started, 1),
     }
     save(models, out_dir, report)
@@ -313,8 +377,9 @@ def save(models: Models, out_dir: Path, report: dict[str, Any]) -> None:
     out_dir.mkdir(parents=True, exist_ok=True)
     models.types.save(out_dir, "types")
     models.roles.save(out_dir, "roles")
-    if models.events is not None:
-        models.events.save(out_dir, "events")
+    for name, model in (("events", models.events), ("readings", models.readings)):
+        if model is not None:
+            model.save(out_dir, name)
     (out_dir / "model.json").write_text(json.dumps(report, indent=1, ensure_ascii=False) + "\n", "utf-8")
 
 
@@ -322,7 +387,9 @@ def load(model_dir: Path) -> Models:
     report = json.loads((model_dir / "model.json").read_text("utf-8"))
     names = {f.name for f in fields(Thresholds)}
     th = Thresholds(**{k: float(v) for k, v in report["thresholds"].items() if k in names})
-    events = LinearModel.load(model_dir, "events") if (model_dir / "events.json").is_file() else None
-    return Models(
-        LinearModel.load(model_dir, "types"), LinearModel.load(model_dir, "roles"), th, report, events
-    )
+    optional = {
+        name: LinearModel.load(model_dir, name) if (model_dir / f"{name}.json").is_file() else None
+        for name in ("events", "readings")
+    }
+    types, roles = LinearModel.load(model_dir, "types"), LinearModel.load(model_dir, "roles")
+    return Models(types, roles, th, report, **optional)

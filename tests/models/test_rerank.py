@@ -1,0 +1,56 @@
+"""The reading reranker: k-best joint readings, the extra readings it must always see, and its choice."""
+
+import itertools
+
+import numpy as np
+
+from marsad.models.decode import Proposal, Thresholds
+from marsad.models.linear import LinearModel
+from marsad.models.rerank import K_BEST, _k_best, candidate_readings, choose, rule_reading
+
+# none, actor, recipient, both
+ROLES = np.array([[0.06, 0.8, 0.1, 0.04], [0.1, 0.15, 0.7, 0.05], [0.6, 0.3, 0.07, 0.03]])
+
+
+def _proposal(etype="ACCUSE", roles=ROLES, conjuncts=None):
+    keys = ["USA", "IRN", "GOV"][: len(roles)]
+    return Proposal(0, etype, 0.9, True, keys, {}, roles, conjuncts or {})
+
+
+def test_k_best_equals_brute_force_order():
+    logp = np.log(ROLES)
+    combos = itertools.product(range(4), repeat=3)
+    brute = sorted((sum(logp[i, c] for i, c in enumerate(combo)), combo) for combo in combos)[::-1]
+    beam = _k_best(ROLES, 10)
+    assert [combo for _, combo in beam[:8]] == [combo for _, combo in brute[:8]]  # 9th and 10th tie
+    assert np.allclose([s for s, _ in beam], [s for s, _ in brute[:10]])
+
+
+def test_readings_start_with_the_most_probable_and_always_have_an_actor():
+    readings = candidate_readings(_proposal(), Thresholds(), None)
+    assert (readings[0].actors, readings[0].recipients) == ({"USA"}, {"IRN"})
+    assert all(r.actors for r in readings) and len(readings) <= K_BEST + 2
+    assert [r.logp for r in readings] == sorted((r.logp for r in readings), reverse=True)
+
+
+def test_the_rule_reading_is_offered_even_when_the_role_model_finds_it_unlikely():
+    rule = rule_reading({"ACCUSE": ({"GOV"}, {"USA"}, False)}, "ACCUSE")
+    readings = candidate_readings(_proposal(), Thresholds(), rule)
+    offered = {(r.actors, r.recipients): r for r in readings}
+    assert (frozenset({"GOV"}), frozenset({"USA"})) in offered
+    assert "rule_same/t=True/ACCUSE" in offered[(frozenset({"GOV"}), frozenset({"USA"}))].features
+
+
+def test_undirected_readings_merge_actors_and_recipients():
+    readings = candidate_readings(_proposal("CONSULT"), Thresholds(), None)
+    assert (readings[0].actors, readings[0].recipients) == ({"USA", "IRN"}, frozenset())
+    assert len({(r.actors, r.recipients) for r in readings}) == len(readings)
+
+
+def test_choose_takes_the_best_scored_reading_of_each_proposal():
+    first = candidate_readings(_proposal(), Thresholds(), None)
+    second = candidate_readings(_proposal("CONSULT"), Thresholds(), None)
+    # A model that likes readings ranked second and dislikes everything else.
+    model = LinearModel(["right"], {"rank=1": 0}, np.array([[5.0]], dtype=np.float32), np.array([-1.0]))
+    chosen = choose([first, [], second], model)
+    assert chosen[0] is first[1] and chosen[1] is None and chosen[2] is second[1]
