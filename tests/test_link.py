@@ -110,3 +110,14 @@ def test_seed_page_actors():
     assert ("PSE", "قطاع غزة") in codes and any(c == "PSE" and "الفلسطيني" in t for c, t in codes)
     counterpart = next(m for m in articles[0].mentions if m.text.startswith("نظيره"))
     assert counterpart.name == "Masoud Pezeshkian"
+
+
+def test_a_generic_that_takes_no_country_gets_none_from_its_neighbours_or_the_article():
+    text = "ندد الوزير الإيراني بالدعم الذي قدمه الغرب للعراق. وقالت إسرائيل إن إسرائيل تدعو المجتمع الدولي"
+    _, mentions = link_text(text)
+    by_text = {m.text: m for m in mentions}
+    assert by_text["الغرب"].code is None and by_text["الغرب"].sector == "GOV"
+    assert by_text["للعراق"].code == "IRQ"
+    assert by_text["المجتمع الدولي"].code is None  # the article is about Israel, but this is not Israel
+    _, mentions = link_text("وقالت إسرائيل إن إسرائيل لن تسمح للمتظاهرين بذلك")
+    assert next(m for m in mentions if m.kind == "generic").code == "ISR"  # protesters do take the country

@@ -64,6 +64,7 @@ class _Phrase:
 class _KBIndex:
     people: dict[str, Person]
     holders: dict[tuple[str, str], list[tuple[Office, Person]]]
+    stateless: frozenset[str]  # kb ids of generic actors that never take a country ("takes_country: false")
 
 
 @cache
@@ -74,7 +75,8 @@ def _index() -> _KBIndex:
         for office in person.offices:
             if office.country:
                 holders.setdefault((office.role, office.country), []).append((office, person))
-    return _KBIndex({p.id: p for p in kb.people}, holders)
+    stateless = frozenset(f"generic:{g['id']}" for g in kb.generic if g.get("takes_country") is False)
+    return _KBIndex({p.id: p for p in kb.people}, holders, stateless)
 
 
 def holder(role: str, country: str, day: dt.date | None) -> tuple[Person, Office] | None:
@@ -137,6 +139,8 @@ def _compose_one(hits: list[Hit[Entry]], i: int, text: str) -> tuple[_Phrase, in
     if head.kind == "person":
         return _Phrase(hit.start, hit.end, head, person_entries=_people(hit)), i + 1
     if head.kind not in ("role", "institution", "generic", "counterpart"):
+        return _Phrase(hit.start, hit.end, head, country=head.code), i + 1
+    if head.form == "fixed":
         return _Phrase(hit.start, hit.end, head, country=head.code), i + 1
     country, j, end = None, i + 1, hit.end
     for form in {e.form for e in hit.payloads if e.kind == head.kind}:
@@ -367,7 +371,7 @@ def link(article: Article, *, matcher: Compiled | None = None) -> list[Mention]:
             mention = state.resolve(phrase, span, text[start:end])
             if mention is not None:
                 state.mentions.append(mention)
-    _fill_context_country(state.mentions)
+    _fill_context_country(state.mentions, state.index.stateless)
     return state.mentions
 
 
@@ -417,7 +421,7 @@ def _is_place_name(phrase: _Phrase, text: str) -> bool:
 CONTEXT_SHARE = 0.4  # a country must account for this share of named parties to lend its code
 
 
-def _fill_context_country(mentions: list[Mention]) -> None:
+def _fill_context_country(mentions: list[Mention], stateless: frozenset[str]) -> None:
     """Institutions and generic actors with no country take the article's dominant one, if any.
 
     "المعارضة" or "رئاسة الجمهورية" in an article that is mostly about one country belong to it; when no
@@ -430,7 +434,12 @@ def _fill_context_country(mentions: list[Mention]) -> None:
     if n / sum(named.values()) < CONTEXT_SHARE or len(code) != 3:
         return
     for m in mentions:
-        if m.code is None and m.kind in ("institution", "generic") and m.sector not in ("UAF",):
+        if (
+            m.code is None
+            and m.kind in ("institution", "generic")
+            and m.sector not in ("UAF",)
+            and m.kb_id not in stateless
+        ):
             m.code = code
             m.confidence = min(m.confidence, 0.5)
 

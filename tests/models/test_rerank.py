@@ -6,7 +6,7 @@ import numpy as np
 
 from marsad.models.decode import Proposal, Thresholds
 from marsad.models.linear import LinearModel
-from marsad.models.rerank import K_BEST, _k_best, candidate_readings, choose, rule_reading
+from marsad.models.rerank import K_BEST, _k_best, candidate_readings, ranked, rule_reading
 
 # none, actor, recipient, both
 ROLES = np.array([[0.06, 0.8, 0.1, 0.04], [0.1, 0.15, 0.7, 0.05], [0.6, 0.3, 0.07, 0.03]])
@@ -47,10 +47,12 @@ def test_undirected_readings_merge_actors_and_recipients():
     assert len({(r.actors, r.recipients) for r in readings}) == len(readings)
 
 
-def test_choose_takes_the_best_scored_reading_of_each_proposal():
+def test_ranked_orders_each_proposals_readings_by_the_reranker():
     first = candidate_readings(_proposal(), Thresholds(), None)
     second = candidate_readings(_proposal("CONSULT"), Thresholds(), None)
     # A model that likes readings ranked second and dislikes everything else.
     model = LinearModel(["right"], {"rank=1": 0}, np.array([[5.0]], dtype=np.float32), np.array([-1.0]))
-    chosen = choose([first, [], second], model)
-    assert chosen[0] is first[1] and chosen[1] is None and chosen[2] is second[1]
+    out = ranked([first, [], second], model)
+    assert out[0][0][0] is first[1] and out[1] == [] and out[2][0][0] is second[1]
+    scores = [s for _, s in out[0]]
+    assert scores[0] > 0.9 > scores[1] and scores == sorted(scores, reverse=True)

@@ -29,7 +29,8 @@ class Entry:
     code: str | None = None
     sector: str | None = None
     name: str | None = None
-    form: str = "name"  # name | adj | gen | plural | short | surname
+    # name | adj | gen | plural | short | surname | fixed (a generic that takes no country)
+    form: str = "name"
 
 
 Compiled = PhraseMatcher[Entry]
@@ -96,8 +97,10 @@ def _add_generic(b: Compiled, kb: KBData) -> None:
             else "generic"
         )
         code = g.get("code")
-        for form in g.get("ar") or []:
-            b.add(form, Entry(kind, str(g["id"]), code, g.get("sector"), form="adj"))
+        # "الغرب", "المجتمع الدولي": never "of" a country, so no neighbouring name gives them one.
+        form = "fixed" if kind == "generic" and g.get("takes_country") is False else "adj"
+        for surface in g.get("ar") or []:
+            b.add(surface, Entry(kind, str(g["id"]), code, g.get("sector"), form=form))
 
 
 def common_words() -> frozenset[str]:

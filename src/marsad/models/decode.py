@@ -192,6 +192,21 @@ def accept(p: Proposal, th: Thresholds) -> bool:
     return p.p_type >= (th.type_with_trigger if p.has_trigger else th.type)
 
 
+@dataclass(slots=True)
+class Choice:
+    """One reading of one proposal, as the decoder turns it into an event."""
+
+    proposal: Proposal
+    actors: list[str]
+    recipients: list[str]
+    rank: int = 0  # 0 for the proposal's best reading
+    score: float | None = None  # the reranker's probability that the reading is right, if there is one
+
+    @property
+    def key(self) -> tuple[str, frozenset[str], frozenset[str]]:
+        return self.proposal.type, frozenset(self.actors), frozenset(self.recipients)
+
+
 def decode(
     views: list[UnitView],
     proposals: list[Proposal],
@@ -199,14 +214,19 @@ def decode(
     article_id: str,
     reranker: LinearModel | None = None,
 ) -> list[Event]:
-    events: dict[tuple[str, frozenset[str], frozenset[str]], Event] = {}
     accepted = [p for p in proposals if accept(p, th)]
-    for p, (actors, recipients) in zip(accepted, assign_roles(views, accepted, th, reranker), strict=True):
+    return events_from(views, assign_roles(views, accepted, th, reranker), article_id)
+
+
+def events_from(views: list[UnitView], choices: list[Choice], article_id: str) -> list[Event]:
+    """One event per (type, actor keys, recipient keys), keeping every sentence as evidence."""
+    events: dict[tuple[str, frozenset[str], frozenset[str]], Event] = {}
+    for c in choices:
+        p, actors, recipients, key = c.proposal, c.actors, c.recipients, c.key
         if not actors:
             continue
         view = views[p.view_index]
         directed = _direction(view, p.type, actors) if p.type in UNDIRECTED else None
-        key = (p.type, frozenset(actors), frozenset(recipients))
         unit = view.unit
         evidence = Evidence(unit.text, unit.start, unit.start + len(unit.text))
         if key in events:
@@ -225,15 +245,23 @@ def decode(
 
 
 def assign_roles(
-    views: list[UnitView], proposals: list[Proposal], th: Thresholds, reranker: LinearModel | None
-) -> list[tuple[list[str], list[str]]]:
-    """Actors and recipients per proposal: the reranked reading when there is a reranker, else thresholds."""
+    views: list[UnitView],
+    proposals: list[Proposal],
+    th: Thresholds,
+    reranker: LinearModel | None,
+    n_best: int | None = 1,
+) -> list[Choice]:
+    """Readings per proposal: the reranker's ``n_best`` best (all when None), else the threshold reading."""
     if reranker is None:
-        return [choose_roles(p, th) for p in proposals]
-    from marsad.models.rerank import candidate_readings, choose, in_key_order, rule_reading
+        return [Choice(p, *choose_roles(p, th)) for p in proposals]
+    from marsad.models.rerank import candidate_readings, in_key_order, ranked, rule_reading
 
     options = [candidate_readings(p, th, rule_reading(views[p.view_index].rules, p.type)) for p in proposals]
-    return [in_key_order(p, r) for p, r in zip(proposals, choose(options, reranker), strict=True)]
+    return [
+        Choice(p, *in_key_order(p, reading), rank, score)
+        for p, scored in zip(proposals, ranked(options, reranker), strict=True)
+        for rank, (reading, score) in enumerate(scored[:n_best])
+    ]
 
 
 def _direction(view: UnitView, etype: str, participants: list[str]) -> tuple[list[str], list[str]] | None:

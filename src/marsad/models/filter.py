@@ -18,13 +18,24 @@ import numpy as np
 
 from marsad.events.coder import code_analysed
 from marsad.events.units import party_key
-from marsad.models.decode import ROLE_LABELS, UNDIRECTED, Models, decode, propose, sentence_type_scores
+from marsad.models.decode import (
+    ROLE_LABELS,
+    UNDIRECTED,
+    Choice,
+    Models,
+    accept,
+    assign_roles,
+    events_from,
+    propose,
+    sentence_type_scores,
+)
 from marsad.models.features import UnitView, role_features
 from marsad.models.linear import LinearModel
 from marsad.records import Article, Event
 
 Key = tuple[str, frozenset[str], frozenset[str]]
 MIN_P = 0.04  # type probability below which the model proposes nothing
+MODEL_READINGS = 2  # the reranker's best readings of each proposal that enter the pool as model events
 
 
 @dataclass(slots=True)
@@ -115,11 +126,12 @@ def pool(article: Article, views: list[UnitView], models: Models) -> list[Pooled
     analysed = [(v.unit, v.trig_hits, v.marks, v.cands) for v in views if v.trig_hits]
     type_scores = sentence_type_scores(views, models)
     proposals = propose(views, models, max(MIN_P, min(th.type, th.type_with_trigger)), type_scores)
+    accepted = [p for p in proposals if accept(p, th)]
+    choices = assign_roles(views, accepted, th, models.readings, None)
+    best = _best_readings(choices)
+    model_events = events_from(views, [c for c in choices if c.rank < MODEL_READINGS], article.id)
     pooled: dict[Key, Pooled] = {}
-    for source, events in (
-        ("model", decode(views, proposals, models.thresholds, article.id, models.readings)),
-        ("rule", code_analysed(article, analysed)),
-    ):
+    for source, events in (("model", model_events), ("rule", code_analysed(article, analysed))):
         for e in events:
             p = pooled.setdefault(event_key(e), Pooled(event_key(e)))
             p.events.append(e)
@@ -129,8 +141,24 @@ def pool(article: Article, views: list[UnitView], models: Models) -> list[Pooled
         for key, row in zip(prop.keys, prop.p_roles, strict=True):
             scorer._roles[(prop.view_index, prop.type, key)] = row
     for p in pooled.values():
-        p.features = _features(p, scorer)
+        p.features = _features(p, scorer) + _reading_features(best.get(p.key))
     return list(pooled.values())
+
+
+def _best_readings(choices: list[Choice]) -> dict[Key, Choice]:
+    """For each event key, the reading of it that the reranker scored highest, over all proposals."""
+    best: dict[Key, Choice] = {}
+    for c in choices:
+        if c.actors and (c.key not in best or (c.score or 0.0) > (best[c.key].score or 0.0)):
+            best[c.key] = c
+    return best
+
+
+def _reading_features(choice: Choice | None) -> list[str]:
+    """What the reranker thought of this reading of its sentence: its rank and probability."""
+    if choice is None or choice.score is None:
+        return ["reading=none"]
+    return [f"reading_rank={min(choice.rank, 3)}", f"reading_p={_bucket(choice.score)}"]
 
 
 def select(pooled: list[Pooled], model: LinearModel, threshold: float, article_id: str) -> list[Event]:

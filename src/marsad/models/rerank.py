@@ -148,25 +148,23 @@ def rule_reading(rules: dict[str, tuple[set[str], set[str], bool]], etype: str) 
     return _canonical(frozenset(actors), frozenset(recipients), etype)
 
 
-def choose(readings_per_proposal: list[list[Reading]], model: LinearModel) -> list[Reading | None]:
-    """The highest-scored reading of each proposal, all scored in one batch."""
+def ranked(
+    readings_per_proposal: list[list[Reading]], model: LinearModel
+) -> list[list[tuple[Reading, float]]]:
+    """Each proposal's readings with the reranker's probability of being right, best first (one batch)."""
     rows = [r.features for readings in readings_per_proposal for r in readings]
-    if not rows:
-        return [None] * len(readings_per_proposal)
-    scores = model.scores_batch(rows)[:, 0]
-    out: list[Reading | None] = []
+    scores = model.scores_batch(rows)[:, 0].tolist() if rows else []
+    out = []
     start = 0
     for readings in readings_per_proposal:
         part = scores[start : start + len(readings)]
-        out.append(readings[int(np.argmax(part))] if readings else None)
+        out.append(sorted(zip(readings, part, strict=True), key=lambda x: -x[1]))
         start += len(readings)
     return out
 
 
-def in_key_order(p: Proposal, reading: Reading | None) -> tuple[list[str], list[str]]:
+def in_key_order(p: Proposal, reading: Reading) -> tuple[list[str], list[str]]:
     """A reading's actors and recipients as lists in the order the sentence names them."""
-    if reading is None:
-        return [], []
     return [k for k in p.keys if k in reading.actors], [k for k in p.keys if k in reading.recipients]
 
 

@@ -28,8 +28,7 @@ from marsad.models.features import role_features, type_features
 from marsad.models.filter import Pooled, pool
 from marsad.models.filter import fit as fit_filter
 from marsad.models.linear import LinearModel
-from marsad.models.rerank import Reading, candidate_readings, in_key_order, rule_reading
-from marsad.models.rerank import choose as choose_reading
+from marsad.models.rerank import Reading, candidate_readings, in_key_order, ranked, rule_reading
 from marsad.models.rerank import fit as fit_reranker
 
 FOLDS = 5
@@ -253,8 +252,11 @@ def train_reranker(
         model = fit_reranker(*rows(all_ids - held_ids), seed, _vectorize)
         for doc_id in held_ids:
             fold_models[doc_id] = model
-            chosen = choose_reading([rs for rs, _ in groups[doc_id]], model)
-            fixed[doc_id] = [in_key_order(p, r) for p, r in zip(proposals[doc_id], chosen, strict=True)]
+            scored = ranked([rs for rs, _ in groups[doc_id]], model)
+            best = [readings[0][0] if readings else None for readings in scored]
+            fixed[doc_id] = [
+                in_key_order(p, r) if r else ([], []) for p, r in zip(proposals[doc_id], best, strict=True)
+            ]
     return fold_models, fit_reranker(*rows(all_ids), seed, _vectorize), fixed
 
 
