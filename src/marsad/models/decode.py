@@ -103,35 +103,50 @@ def _blocked(view: UnitView, etype: str) -> bool:
     return all(blocked(h) for h in hits)
 
 
-def propose(views: list[UnitView], models: Models, min_p: float,
-            type_scores: np.ndarray | None = None) -> list[Proposal]:
+def propose(
+    views: list[UnitView],
+    models: Models,
+    min_p: float,
+    type_scores: np.ndarray | None = None,
+    th: Thresholds | None = None,
+) -> list[Proposal]:
     """Score types for every sentence and roles for every type over ``min_p``.
 
-    ``type_scores`` (one row per view, from ``sentence_type_scores``) when the caller already has them.
+    ``type_scores`` (one row per view, from ``sentence_type_scores``) when the caller already has them;
+    with ``th``, only types the type thresholds accept are proposed (training wants them all). The roles
+    of every proposal of the article are scored in one batch.
     """
-    out: list[Proposal] = []
+    pending: list[tuple[Proposal, int]] = []
+    rows: list[list[str]] = []
     labels = models.types.labels
     if type_scores is None:
         type_scores = sentence_type_scores(views, models)
     for i, view in enumerate(views):
+        p_types = type_scores[i]
+        over = np.flatnonzero(p_types >= min_p)
+        if not len(over):
+            continue
         keys, parties, ctx = key_parties(view)
         if not keys:
             continue
-        conj = conjuncts(view)
-        p_types = type_scores[i]
         trig_types = {t.type for h in view.trig_hits for t in h.payloads}
-        for j in np.flatnonzero(p_types >= min_p):
-            etype = labels[j]
+        grouped, conj = view.keys(), conjuncts(view)
+        for j in over:
+            etype, p_type = labels[j], float(p_types[j])
+            if th is not None and not passes(p_type, etype in trig_types, th):
+                continue
             if _blocked(view, etype):
                 continue
-            grouped = view.keys()
-            p_roles = models.roles.scores_batch(
-                [role_features(view, etype, k, grouped.get(k, []), k in ctx) for k in keys]
-            )
-            out.append(
-                Proposal(i, etype, float(p_types[j]), etype in trig_types, keys, parties, p_roles, conj)
-            )
-    return out
+            rows += [role_features(view, etype, k, grouped.get(k, []), k in ctx) for k in keys]
+            no_roles = np.empty((0, len(ROLE_LABELS)))
+            proposal = Proposal(i, etype, p_type, etype in trig_types, keys, parties, no_roles, conj)
+            pending.append((proposal, len(keys)))
+    scores = models.roles.scores_batch(rows) if rows else np.empty((0, len(ROLE_LABELS)))
+    start = 0
+    for proposal, n in pending:
+        proposal.p_roles = scores[start : start + n]
+        start += n
+    return [proposal for proposal, _ in pending]
 
 
 def sentence_type_scores(views: list[UnitView], models: Models) -> np.ndarray:
@@ -188,8 +203,13 @@ def conjuncts(view: UnitView) -> dict[str, frozenset[str]]:
     return {k: frozenset(v) for k, v in groups.items()}
 
 
+def passes(p_type: float, has_trigger: bool, th: Thresholds) -> bool:
+    """The type thresholds: lower when the rule lexicon has a trigger of the type in the sentence."""
+    return p_type >= (th.type_with_trigger if has_trigger else th.type)
+
+
 def accept(p: Proposal, th: Thresholds) -> bool:
-    return p.p_type >= (th.type_with_trigger if p.has_trigger else th.type)
+    return passes(p.p_type, p.has_trigger, th)
 
 
 @dataclass(slots=True)

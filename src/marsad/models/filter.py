@@ -125,7 +125,7 @@ def pool(article: Article, views: list[UnitView], models: Models) -> list[Pooled
     th = models.thresholds
     analysed = [(v.unit, v.trig_hits, v.marks, v.cands) for v in views if v.trig_hits]
     type_scores = sentence_type_scores(views, models)
-    proposals = propose(views, models, max(MIN_P, min(th.type, th.type_with_trigger)), type_scores)
+    proposals = propose(views, models, max(MIN_P, min(th.type, th.type_with_trigger)), type_scores, th)
     accepted = [p for p in proposals if accept(p, th)]
     choices = assign_roles(views, accepted, th, models.readings, None)
     best = _best_readings(choices)
