@@ -77,3 +77,23 @@ def test_retraining_from_scratch_reproduces_the_shipped_dev_scores(tmp_path):
     fresh_scores = score(gold, system_events_from_run(DEV, coder=fresh))
     assert abs(fresh_scores.strict.f1 - shipped_scores.strict.f1) <= 0.01
     assert abs(fresh_scores.types.f1 - shipped_scores.types.f1) <= 0.01
+
+
+def test_a_sentence_retelling_an_event_anchored_elsewhere_is_no_negative_example(tmp_path):
+    from marsad.models.align import AlignStats, examples
+    from marsad.models.train import retold_types
+
+    text = ("أجرى الرئيس الروسي فلاديمير بوتين اتصالا هاتفيا مع الرئيس الإيراني مسعود بزشكيان.\n"
+            "وخلال الاتصال الهاتفي بحث الرئيسان الأوضاع في سوريا.\n"
+            "وفي سياق آخر أدانت مصر الهجوم.")
+    event = {"type": "CONSULT", "actors": [{"code": "RUS"}, {"code": "IRN"}], "recipients": [],
+             "evidence": "أجرى الرئيس الروسي فلاديمير بوتين اتصالا هاتفيا", "historical": False}
+    gold = tmp_path / "gold.jsonl"
+    row = {"id": "a1", "title": "", "date": "2024-12-02", "text": text, "events": [event]}
+    gold.write_text(json.dumps(row, ensure_ascii=False) + "\n", encoding="utf-8")
+    doc = next(examples(gold, AlignStats()))
+    by_sentence = [retold_types(doc, i) for i in range(len(doc.views))]
+    anchored = next(iter(doc.anchored))
+    assert by_sentence[anchored] == set()  # the anchored sentence is a positive, not "retold"
+    assert {"CONSULT"} in by_sentence  # the body sentence that retells the call
+    assert all("ACCUSE" not in s for s in by_sentence)  # no gold ACCUSE: the condemnation stays a negative

@@ -72,11 +72,12 @@ def _vectorize(rows: list[list[str]]) -> tuple[Any, list[str]]:
 def fit_types(docs: list[DocExample], seed: int) -> LinearModel:
     from sklearn.linear_model import LogisticRegression
 
-    rows, labels = [], []
+    rows, labels, unsure = [], [], []
     for d in docs:
         for i, view in enumerate(d.views):
             rows.append(type_features(view))
             labels.append({e["type"] for e in d.anchored.get(i, [])})
+            unsure.append(retold_types(d, i))
     matrix, names = _vectorize(rows)
     coef, intercept = [], []
     for t in ontology.TYPES:
@@ -85,12 +86,25 @@ def fit_types(docs: list[DocExample], seed: int) -> LinearModel:
             coef.append(np.zeros(len(names)))
             intercept.append(-10.0)
             continue
+        # A sentence that retells an event the annotators anchored elsewhere is not a negative example.
+        weight = np.array([0.0 if t in u else 1.0 for u in unsure])
         clf = LogisticRegression(C=TYPE_C, solver="saga", tol=1e-3, max_iter=300, random_state=seed).fit(
-            matrix, y
+            matrix, y, sample_weight=weight
         )
         coef.append(clf.coef_[0])
         intercept.append(float(clf.intercept_[0]))
     return LinearModel.from_sklearn(list(ontology.TYPES), names, np.vstack(coef), np.array(intercept), False)
+
+
+def retold_types(d: DocExample, i: int) -> set[str]:
+    """Types the sentence has a trigger of, that the article has gold events of, but not anchored here.
+
+    Annotators code an event once per article, with its clearest sentence as evidence; a sentence that
+    retells it ("the call" again in the body after the title) is no negative example of its type.
+    """
+    anchored = {e["type"] for e in d.anchored.get(i, [])}
+    triggered = {t.type for h in d.views[i].trig_hits for t in h.payloads}
+    return (triggered & {e["type"] for e in d.gold}) - anchored
 
 
 def fit_roles(docs: list[DocExample], seed: int) -> LinearModel:
