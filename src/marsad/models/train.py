@@ -236,11 +236,9 @@ def _reading_groups(
 
     groups = []
     for p in props:
-        gold = {
-            (k.actors, k.recipients)
-            for k in map(gold_event_key, d.anchored.get(p.view_index, []))
-            if k.type == p.type
-        }
+        # A sentence retelling an event anchored elsewhere reads right when it reads as that event does.
+        told = d.gold if p.type in retold_types(d, p.view_index) else d.anchored.get(p.view_index, [])
+        gold = {(k.actors, k.recipients) for k in map(gold_event_key, told) if k.type == p.type}
         readings = candidate_readings(p, th, rule_reading(d.views[p.view_index].rules, p.type))
         groups.append((readings, [int((r.actors, r.recipients) in gold) for r in readings]))
     return groups
