@@ -105,3 +105,10 @@ def test_the_preposition_fused_with_the_article_governs_the_mention():
     text = "أكد دعمه للحكومة اليمنية"
     assert prep_before(text, text.index("للحكومة")) == "ل"
     assert prep_before(text, text.index("دعمه")) == "اكد"
+
+
+def test_model_events_carry_the_mode_and_cameo_of_their_trigger():
+    text = "وأجرى الرئيس الروسي فلاديمير بوتين اتصالا هاتفيا مع نظيره الإيراني مسعود بزشكيان."
+    events = [e for a in process(text_document(text, "2024-12-02")) for e in a.events]
+    consult = [e for e in events if e.type == "CONSULT"]
+    assert consult and {(e.mode, e.cameo, e.goldstein) for e in consult} == {("phone", "041", 1.0)}

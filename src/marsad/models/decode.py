@@ -313,12 +313,13 @@ def _event(
 ) -> Event:
     published = _day(view.published)
     date, precision, historical = event_date(view.unit, published)
-    cameo = ontology.cameo(p.type, None)
+    mode = trigger_mode(view, p.type)
+    cameo = ontology.cameo(p.type, mode)
     role_conf = float(p.p_roles[[p.keys.index(k) for k in actors], 1].mean())
     return Event(
         id="",
         type=p.type,
-        mode=None,
+        mode=mode,
         context=contexts_for(view.unit.norm.text),
         cameo=cameo,
         goldstein=ontology.goldstein(cameo),
@@ -332,6 +333,17 @@ def _event(
         evidence=[evidence],
         confidence=round(p.p_type * role_conf, 3),
     )
+
+
+def trigger_mode(view: UnitView, etype: str) -> str | None:
+    """The mode of the sentence's strongest trigger of ``etype`` ("شن غارات" -> ASSAULT aerial), if any."""
+    modes = [
+        (t.weight, t.mode)
+        for h in view.trig_hits
+        for t in h.payloads
+        if t.type == etype and t.mode and ontology.is_valid(etype, t.mode)
+    ]
+    return max(modes)[1] if modes else None
 
 
 def _day(published: str | None) -> dt.date | None:
