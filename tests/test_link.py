@@ -121,3 +121,8 @@ def test_a_generic_that_takes_no_country_gets_none_from_its_neighbours_or_the_ar
     assert by_text["المجتمع الدولي"].code is None  # the article is about Israel, but this is not Israel
     _, mentions = link_text("وقالت إسرائيل إن إسرائيل لن تسمح للمتظاهرين بذلك")
     assert next(m for m in mentions if m.kind == "generic").code == "ISR"  # protesters do take the country
+
+
+def test_a_broken_plural_without_the_article_gives_a_noun_its_country_but_stands_for_no_one_alone():
+    _, mentions = link_text("اتهم دبلوماسيون روس الخوذ البيضاء. وقال روس آخرون إن", "2018-01-01")
+    assert [(m.text, m.code) for m in mentions if m.code == "RUS"] == [("دبلوماسيون روس", "RUS")]

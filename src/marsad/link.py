@@ -364,7 +364,7 @@ def link(article: Article, *, matcher: Compiled | None = None) -> list[Mention]:
     for text, base in _pieces(article):
         norm = normalize(text)
         for phrase in _compose(matcher.find(norm.text), norm.text):
-            if _is_place_name(phrase, norm.text):
+            if _is_place_name(phrase, norm.text) or phrase.head.form == "bare_plural":
                 continue
             start, end = norm.span_to_orig(phrase.start, phrase.end)
             span = _to_doc_span(article, start, end, base)

@@ -29,7 +29,8 @@ class Entry:
     code: str | None = None
     sector: str | None = None
     name: str | None = None
-    # name | adj | gen | plural | short | surname | fixed (a generic that takes no country)
+    # name | adj | gen | plural | bare_plural (only after a noun) | short | surname
+    # | fixed (a generic that takes no country)
     form: str = "name"
 
 
@@ -56,6 +57,8 @@ def _add_countries(b: Compiled, kb: KBData) -> None:
                 b.add(form, Entry("demonym", code, code, None, name))
         for form in c.get("plural") or []:
             b.add(form, Entry("demonym", code, code, None, name, form="plural"))
+            if form.startswith("ال"):  # "دبلوماسيون روس": without the article, only after a noun
+                b.add(form[2:], Entry("demonym", code, code, None, name, form="bare_plural"))
         for form in c.get("capital") or []:
             b.add(form, Entry("capital", code, code, "GOV", name))
         for seat in c.get("seats") or []:
