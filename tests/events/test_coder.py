@@ -112,3 +112,32 @@ def test_model_events_carry_the_mode_and_cameo_of_their_trigger():
     events = [e for a in process(text_document(text, "2024-12-02")) for e in a.events]
     consult = [e for e in events if e.type == "CONSULT"]
     assert consult and {(e.mode, e.cameo, e.goldstein) for e in consult} == {("phone", "041", 1.0)}
+
+
+@pytest.mark.parametrize(
+    ("sentence", "published", "expected"),
+    [
+        ("وفي عام 2015 وقعت الحكومة الاتفاق", "2015-07-27", ("2015", "year", False)),  # the year is not over
+        ("وفي 2014 وقعت الحكومة الاتفاق", "2015-03-10", ("2014", "year", True)),
+        ("وفي أبريل 2018 وقعت الحكومة الاتفاق", "2018-05-20", ("2018-04", "month", False)),
+        ("وفي أبريل 2018 وقعت الحكومة الاتفاق", "2018-06-04", ("2018-04", "month", True)),
+        # dates inside a relative clause or after "since" date something else
+        ("حذر ظريف من الانسحاب من الاتفاق الذي أبرمته عام 2016", "2018-04-22", ("2018-04-22", "day", False)),
+        ("طردت أنقرة السفير في أزمة تهدد اتفاقا يعود للعام 2016", "2018-05-18", ("2018-05-18", "day", False)),
+        ("ويقبع في السجن منذ 2011", "2018-05-18", ("2018-05-18", "day", False)),
+    ],
+)
+def test_event_date_and_historical_flag(sentence, published, expected):
+    import datetime as dt
+
+    from marsad.events.coder import _event_date
+
+    assert _event_date(sentence, dt.date.fromisoformat(published)) == expected
+
+
+def test_an_event_told_as_background_and_as_news_is_current():
+    text = ("وفي 2007 اعتقلت السلطات السورية الناشط كمال اللبواني. "
+            "واعتقلت السلطات السورية الناشط كمال اللبواني مجددا أمس.")
+    events = [e for e in _rule_events(text, "2012-06-10") if e.type == "COERCE"]
+    assert events and all(not e.historical and e.date == "2012-06-09" for e in events)
+    assert len(events[0].evidence) == 2

@@ -18,6 +18,7 @@ Per sentence, the cascade is:
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -26,7 +27,8 @@ from marsad.events.context import contexts_for, location_for
 from marsad.events.lexicon import Marker, Trigger, markers, trigger_hits
 from marsad.events.units import RECIPIENT_PREPS, Cand, Unit, candidates, party_key, units
 from marsad.records import Article, Event, Evidence, Mention, Party, Span
-from marsad.text.dates import find_dates
+from marsad.text.dates import DateMatch, find_dates
+from marsad.text.normalize import normalize_text
 from marsad.text.phrases import Hit
 
 ACTOR_WINDOW = 60  # characters after a verb within which its subject is looked for (VSO order)
@@ -210,18 +212,47 @@ def event_date(unit: Unit, published: dt.date | None) -> tuple[str | None, str |
 
 @lru_cache(maxsize=4096)
 def _event_date(text: str, published: dt.date | None) -> tuple[str | None, str | None, bool]:
-    matches = find_dates(text, reference=published)
+    matches = [m for m in find_dates(text, reference=published) if not _attached(text, m)]
     if matches:
         m = matches[0]
-        historical = published is not None and (published - m.value).days > HISTORICAL_DAYS
-        if m.precision != "day" and published is not None:
-            historical = (
-                historical and m.value.year * 12 + m.value.month < published.year * 12 + published.month - 1
-            )
+        historical = published is not None and (published - _period_end(m)).days > HISTORICAL_DAYS
         return m.iso(), m.precision, historical
     if published is not None:
         return published.isoformat(), "day", False
     return None, None, False
+
+
+# A date inside a relative clause or after "since" dates something else: "الاتفاق الذي أبرمته عام 2016",
+# "اتفاقا يعود للعام 2016", "يقبع في السجن منذ 2011" say nothing of when the sentence's event happened.
+_ATTACHED = re.compile(r"(?:^|\s)(?:ال[تذ]ي|الذين|اللذين|اللتين|منذ|يعود|تعود|يرجع|ترجع)(?:\s+\S+){0,3}\s*$")
+
+
+def _attached(text: str, m: DateMatch) -> bool:
+    return bool(_ATTACHED.search(normalize_text(text[max(0, m.start - 40) : m.start])))
+
+
+def _period_end(m: DateMatch) -> dt.date:
+    """The last day a date expression covers: "2015" runs to 31 December, "April 2018" to the 30th.
+
+    An event is historical only when the whole period lies clearly before publication: "في عام 2015"
+    in a July 2015 article may be last week.
+    """
+    if m.precision == "year":
+        return dt.date(m.value.year, 12, 31)
+    if m.precision == "month":
+        following = dt.date(m.value.year + m.value.month // 12, m.value.month % 12 + 1, 1)
+        return following - dt.timedelta(days=1)
+    return m.value
+
+
+def merge_date(event: Event, date: str | None, precision: str | None, historical: bool) -> None:
+    """A current sentence beats a background one: an event told both ways takes the current date.
+
+    "وفي 2007، قضت محكمة سورية على زمار بالسجن" and, later, the same court sentencing him again this week
+    are one (type, actors, recipients) event; it is historical only when every sentence of it is.
+    """
+    if event.historical and not historical:
+        event.date, event.date_precision, event.historical = date, precision, historical
 
 
 def code(article: Article, mentions: list[Mention] | None = None) -> list[Event]:
@@ -297,6 +328,7 @@ def _add_event(
     if key in state.events:
         if all(e.start != evidence.start for e in state.events[key].evidence):
             state.events[key].evidence.append(evidence)
+            merge_date(state.events[key], *event_date(unit, published))
         return
     mode = trig.mode if etype == trig.type and ontology.is_valid(etype, trig.mode) else None
     cameo = ontology.cameo(etype, mode)

@@ -20,7 +20,7 @@ import numpy as np
 
 from marsad.evaluate import UNDIRECTED
 from marsad.events import ontology
-from marsad.events.coder import event_date
+from marsad.events.coder import event_date, merge_date
 from marsad.events.context import contexts_for, location_for
 from marsad.events.units import party_key
 from marsad.models.features import UnitView, role_features, type_features
@@ -252,6 +252,7 @@ def events_from(views: list[UnitView], choices: list[Choice], article_id: str) -
         if key in events:
             if all(e.start != evidence.start for e in events[key].evidence):
                 events[key].evidence.append(evidence)
+                merge_date(events[key], *event_date(unit, _day(view.published)))
             if directed and not events[key].recipients:
                 _set_direction(events[key], p, *directed)
             continue

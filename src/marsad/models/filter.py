@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from marsad.events.coder import code_analysed
+from marsad.events.coder import code_analysed, merge_date
 from marsad.events.units import party_key
 from marsad.models.decode import (
     ROLE_LABELS,
@@ -115,7 +115,7 @@ def _features(p: Pooled, scorer: _Scorer) -> list[str]:
     feats += [f"pact={_bucket(pa)}", f"prec={_bucket(pr)}", f"title={scorer.views[best].unit.is_title}"]
     if any(scorer.views[i].unit.is_title for i in views):
         feats.append("some_title")
-    if any(e.historical for e in p.events):
+    if all(e.historical for e in p.events):
         feats.append("historical")
     return feats
 
@@ -173,6 +173,7 @@ def select(pooled: list[Pooled], model: LinearModel, threshold: float, article_i
         for other in p.events[1:]:
             event.evidence += [ev for ev in other.evidence if ev.start not in seen]
             seen.update(ev.start for ev in other.evidence)
+            merge_date(event, other.date, other.date_precision, other.historical)
         event.confidence = round(float(p_keep), 3)
         out.append(event)
     for n, e in enumerate(out):

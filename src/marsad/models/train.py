@@ -163,24 +163,24 @@ def _system(
 
     out: dict[str, list[dict[str, Any]]] = {}
     for doc_id, props in proposals.items():
-        seen: set[tuple[str, frozenset[str], frozenset[str]]] = set()
-        events = []
+        events: dict[tuple[str, frozenset[str], frozenset[str]], dict[str, Any]] = {}
         for j, p in enumerate(props):
             if not accept(p, th):
                 continue
             actors, recipients = fixed[doc_id][j] if fixed is not None else choose_roles(p, th)
             key = (p.type, frozenset(actors), frozenset(recipients))
-            if actors and key not in seen:
-                seen.add(key)
-                events.append(
-                    {
-                        "type": p.type,
-                        "actors": [{"code": k} for k in actors],
-                        "recipients": [{"code": k} for k in recipients],
-                        "historical": hist[(doc_id, p.view_index)],
-                    }
-                )
-        out[doc_id] = events
+            if not actors:
+                continue
+            if key in events:  # historical only when every sentence of the event is
+                events[key]["historical"] &= hist[(doc_id, p.view_index)]
+                continue
+            events[key] = {
+                "type": p.type,
+                "actors": [{"code": k} for k in actors],
+                "recipients": [{"code": k} for k in recipients],
+                "historical": hist[(doc_id, p.view_index)],
+            }
+        out[doc_id] = list(events.values())
     return out
 
 
@@ -306,7 +306,7 @@ def _filter_system(
                 "type": p.key[0],
                 "actors": [{"code": k} for k in p.key[1]],
                 "recipients": [{"code": k} for k in p.key[2]],
-                "historical": any(e.historical for e in p.events),
+                "historical": all(e.historical for e in p.events),
             }
             for p in kept
         ]
