@@ -97,3 +97,20 @@ def test_a_sentence_retelling_an_event_anchored_elsewhere_is_no_negative_example
     assert by_sentence[anchored] == set()  # the anchored sentence is a positive, not "retold"
     assert {"CONSULT"} in by_sentence  # the body sentence that retells the call
     assert all("ACCUSE" not in s for s in by_sentence)  # no gold ACCUSE: the condemnation stays a negative
+
+
+def test_role_features_name_the_trigger_lemma_so_each_verb_keeps_its_own_frame():
+    from marsad.models.align import article_views
+    from marsad.models.features import role_features
+    from marsad.pipeline import process, text_document
+
+    article = process(text_document("وأدانت مصر الهجوم الإسرائيلي على غزة", "2024-01-01"), events=False)[0]
+    view = next(v for v in article_views(article) if v.trig_hits)
+    grouped = view.keys()
+
+    def lemma_feats(etype, key):
+        return {f for f in role_features(view, etype, key, grouped[key], False) if f.startswith("lemma")}
+
+    assert "lemma/side=أدان/after" in lemma_feats("ACCUSE", "EGY")
+    assert "lemma/side/prep=أدان/after/علي" in lemma_feats("ACCUSE", "PSE")  # "على غزة"
+    assert not lemma_feats("THREATEN", "EGY")  # no THREATEN trigger in the sentence

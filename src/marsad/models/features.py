@@ -57,6 +57,15 @@ class UnitView:
             if any(t.type == etype for t in h.payloads)
         ]
 
+    def trigger_lemma(self, etype: str, orig_pos: int) -> str:
+        """The lemma of the ``etype`` trigger at original offset ``orig_pos``: its own argument frame."""
+        for h in self.trig_hits:
+            if self.unit.norm.to_orig(h.start) == orig_pos:
+                for t in h.payloads:
+                    if t.type == etype:
+                        return t.lemma
+        return ""
+
     def keys(self) -> dict[str, list[Cand]]:
         """Candidate party keys in order of first mention, with their mentions."""
         grouped: dict[str, list[Cand]] = defaultdict(list)
@@ -134,6 +143,8 @@ def role_features(view: UnitView, etype: str, key: str, cands: list[Cand], from_
         nearest = min(trig, key=lambda p: abs(p - first.start))
         side = "before" if first.end <= nearest else "after"
         gap = len(unit.text[min(first.end, nearest) : max(first.start, nearest)].split())
+        lemma = view.trigger_lemma(etype, nearest)
+        feats += [f"lemma/side/prep={lemma}/{side}/{first.prep}", f"lemma/side={lemma}/{side}"]
         feats += [
             f"side/t={side}/{t}",
             f"side/prep/t={side}/{first.prep}/{t}",
