@@ -114,3 +114,15 @@ def test_role_features_name_the_trigger_lemma_so_each_verb_keeps_its_own_frame()
     assert "lemma/side=أدان/after" in lemma_feats("ACCUSE", "EGY")
     assert "lemma/side/prep=أدان/after/علي" in lemma_feats("ACCUSE", "PSE")  # "على غزة"
     assert not lemma_feats("THREATEN", "EGY")  # no THREATEN trigger in the sentence
+
+
+def test_proposals_carry_the_lemmas_of_their_type_triggers():
+    from marsad.models import shipped
+    from marsad.models.align import article_views
+    from marsad.models.decode import propose
+    from marsad.pipeline import process, text_document
+
+    article = process(text_document("وأدانت مصر الهجوم الإسرائيلي على غزة", "2024-01-01"), events=False)[0]
+    proposals = propose(article_views(article), shipped().models, 0.0)
+    by_type = {p.type: p.lemmas for p in proposals}
+    assert by_type["ACCUSE"] == ("أدان",) and by_type["THREATEN"] == ()

@@ -12,9 +12,9 @@ from marsad.models.rerank import K_BEST, _k_best, candidate_readings, ranked, ru
 ROLES = np.array([[0.06, 0.8, 0.1, 0.04], [0.1, 0.15, 0.7, 0.05], [0.6, 0.3, 0.07, 0.03]])
 
 
-def _proposal(etype="ACCUSE", roles=ROLES, conjuncts=None):
+def _proposal(etype="ACCUSE", roles=ROLES, conjuncts=None, lemmas=()):
     keys = ["USA", "IRN", "GOV"][: len(roles)]
-    return Proposal(0, etype, 0.9, True, keys, {}, roles, conjuncts or {})
+    return Proposal(0, etype, 0.9, True, keys, {}, roles, conjuncts or {}, lemmas)
 
 
 def test_k_best_equals_brute_force_order():
@@ -56,3 +56,11 @@ def test_ranked_orders_each_proposals_readings_by_the_reranker():
     assert out[0][0][0] is first[1] and out[1] == [] and out[2][0][0] is second[1]
     scores = [s for _, s in out[0]]
     assert scores[0] > 0.9 > scores[1] and scores == sorted(scores, reverse=True)
+
+
+def test_readings_are_described_by_what_their_trigger_verb_usually_takes():
+    readings = candidate_readings(_proposal(lemmas=("أدان",)), Thresholds(), None)
+    best = readings[0]  # USA -> IRN
+    assert {"lemma/nrec=أدان/1", "lemma/domestic=أدان/False"} <= set(best.features)
+    no_lemma = candidate_readings(_proposal(), Thresholds(), None)[0]
+    assert not any(f.startswith("lemma/") for f in no_lemma.features)

@@ -70,6 +70,7 @@ class Proposal:
     parties: dict[str, Party]
     p_roles: np.ndarray  # (n_keys, 3): none, actor, recipient
     conjuncts: dict[str, frozenset[str]] = field(default_factory=dict)  # keys joined by "و" in the sentence
+    lemmas: tuple[str, ...] = ()  # lemmas of the sentence's triggers of this type
 
 
 def key_parties(view: UnitView) -> tuple[list[str], dict[str, Party], set[str]]:
@@ -139,7 +140,8 @@ def propose(
                 continue
             rows += [role_features(view, etype, k, grouped.get(k, []), k in ctx) for k in keys]
             no_roles = np.empty((0, len(ROLE_LABELS)))
-            proposal = Proposal(i, etype, p_type, etype in trig_types, keys, parties, no_roles, conj)
+            lemmas = tuple(sorted({t.lemma for h in view.trig_hits for t in h.payloads if t.type == etype}))
+            proposal = Proposal(i, etype, p_type, etype in trig_types, keys, parties, no_roles, conj, lemmas)
             pending.append((proposal, len(keys)))
     scores = models.roles.scores_batch(rows) if rows else np.empty((0, len(ROLE_LABELS)))
     start = 0

@@ -6,7 +6,8 @@ most probable joint assignments: over the training set's out-of-fold proposals i
 for 37%, in the top 3 for 63%, in the top 8 for 84%. So the decoder lists the k best joint readings
 (independent role probabilities, with a beam), adds the threshold reading and the rule frames' reading,
 and a small logistic regression picks one, from what distinguishes readings as wholes: their rank and
-probability gap, how many actors and recipients they have for this type, the weakest member, the best
+probability gap, how many actors and recipients they have for this type and for this trigger verb
+(whether "أدان" takes a recipient, whether "اعتقل" acts on its own country), the weakest member, the best
 party they leave out, agreement with the rule frames, and whether they split "X و Y".
 """
 
@@ -136,6 +137,11 @@ def _features(
         for other in p.conjuncts.get(k, ()):
             side = "actor" if other in actors else "recipient" if other in recipients else "out"
             feats.append(f"conj={side}")
+    for lemma in p.lemmas:  # whether this verb takes a recipient, or acts on its own country
+        feats += [
+            f"lemma/nrec={lemma}/{min(len(recipients), 2)}",
+            f"lemma/domestic={lemma}/{bool(actors & recipients)}",
+        ]
     codes = sum(1 for k in actors if k.isupper() and len(k) == 3)
     feats.append(f"actor_codes={codes}/{len(actors)}")
     return feats
