@@ -4,7 +4,7 @@ marsad extract PATH... [--format jsonl|table|plover]   articles with mentions an
 marsad actors PATH|-                                    actor mentions and their resolution
 marsad kb search NAME | marsad kb stats                 look into the knowledge base
 marsad evaluate --gold GOLD.jsonl [--system OUT.jsonl]  precision, recall, F1 against gold events
-marsad train --gold TRAIN.jsonl --out DIR               fit the type, role and event-filter models
+marsad train --gold TRAIN.jsonl --out DIR               fit the type, role, reranker and filter models
 marsad ingest PATH... [--db URL]                        extract and store (DuckDB file or PostgreSQL)
 marsad query [filters] | marsad stats                   merged events from the store
 marsad export --format plover|gdelt|parquet|csv         the store in the formats the field uses
@@ -220,7 +220,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="machine-readable scores")
     p.set_defaults(func=cmd_evaluate)
 
-    p = sub.add_parser("train", help="train the type and role models from gold annotations")
+    p = sub.add_parser("train", help="train the type, role, reranker and filter models from gold annotations")
     p.add_argument(
         "--gold", required=True, help="training JSONL with gold events (e.g. shared/eval/train.jsonl)"
     )

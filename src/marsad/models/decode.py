@@ -5,8 +5,10 @@ probability passes the type threshold, or a lower one when the rule lexicon has 
 in the sentence (rule proposal + model agreement). Types whose every trigger is negated, or that sit in a
 hypothetical clause, are dropped as in the rule coder. For each proposed type, the role model scores
 every candidate party key (mentions in the sentence, group words expanded, and the parties carried from
-the previous sentence); keys over the actor threshold act, keys over the recipient threshold receive.
-One event per (type, actor keys, recipient keys) per article, keeping every evidence span.
+the previous sentence). The reading reranker (``marsad.models.rerank``) then chooses who acts and who
+receives as a whole among the most probable joint readings; without one, keys over the actor threshold
+act and keys over the recipient threshold receive. One event per (type, actor keys, recipient keys) per
+article, keeping every evidence span; the mode is the one of the sentence's strongest trigger of the type.
 Thresholds are chosen by cross-validation on the training set (``marsad.models.train``).
 """
 
