@@ -70,7 +70,7 @@ class Proposal:
     has_trigger: bool
     keys: list[str]
     parties: dict[str, Party]
-    p_roles: np.ndarray  # (n_keys, 3): none, actor, recipient
+    p_roles: np.ndarray  # (n_keys, 4): none, actor, recipient, both
     conjuncts: dict[str, frozenset[str]] = field(default_factory=dict)  # keys joined by "و" in the sentence
     lemmas: tuple[str, ...] = ()  # lemmas of the sentence's triggers of this type
 
@@ -121,6 +121,7 @@ def propose(
     """
     pending: list[tuple[Proposal, int]] = []
     rows: list[list[str]] = []
+    no_roles = np.empty((0, len(ROLE_LABELS)))  # filled below, once the whole article is scored
     labels = models.types.labels
     if type_scores is None:
         type_scores = sentence_type_scores(views, models)
@@ -141,8 +142,7 @@ def propose(
             if _blocked(view, etype):
                 continue
             rows += [role_features(view, etype, k, grouped.get(k, []), k in ctx) for k in keys]
-            no_roles = np.empty((0, len(ROLE_LABELS)))
-            lemmas = tuple(sorted({t.lemma for h in view.trig_hits for t in h.payloads if t.type == etype}))
+            lemmas = tuple(sorted({lemma for _, lemma in view.triggers(etype)}))
             proposal = Proposal(i, etype, p_type, etype in trig_types, keys, parties, no_roles, conj, lemmas)
             pending.append((proposal, len(keys)))
     scores = models.roles.scores_batch(rows) if rows else np.empty((0, len(ROLE_LABELS)))

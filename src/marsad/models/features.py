@@ -49,22 +49,10 @@ class UnitView:
         rules = rule_roles(unit, trig_hits, marks, cands) if trig_hits and cands else {}
         return cls(unit, trig_hits, marks, cands, context, published, rules)
 
-    def trigger_positions(self, etype: str) -> list[int]:
-        """Original-text offsets of the triggers of ``etype`` in this sentence."""
-        return [
-            self.unit.norm.to_orig(h.start)
-            for h in self.trig_hits
-            if any(t.type == etype for t in h.payloads)
-        ]
-
-    def trigger_lemma(self, etype: str, orig_pos: int) -> str:
-        """The lemma of the ``etype`` trigger at original offset ``orig_pos``: its own argument frame."""
-        for h in self.trig_hits:
-            if self.unit.norm.to_orig(h.start) == orig_pos:
-                for t in h.payloads:
-                    if t.type == etype:
-                        return t.lemma
-        return ""
+    def triggers(self, etype: str) -> list[tuple[int, str]]:
+        """(original-text offset, lemma) of every reading of a trigger of ``etype``, in text order."""
+        to_orig = self.unit.norm.to_orig
+        return [(to_orig(h.start), t.lemma) for h in self.trig_hits for t in h.payloads if t.type == etype]
 
     def keys(self) -> dict[str, list[Cand]]:
         """Candidate party keys in order of first mention, with their mentions."""
@@ -126,7 +114,7 @@ def role_features(view: UnitView, etype: str, key: str, cands: list[Cand], from_
     first = cands[0]
     unit = view.unit
     norm_text = unit.norm.text
-    trig = view.trigger_positions(etype)
+    trig = view.triggers(etype)
     feats += [
         f"t={t}",
         f"kind/t={first.mention.kind}/{t}",
@@ -140,10 +128,9 @@ def role_features(view: UnitView, etype: str, key: str, cands: list[Cand], from_
         f"keytype={'code' if key.isupper() and len(key) == 3 else 'sector'}",
     ]
     if trig:
-        nearest = min(trig, key=lambda p: abs(p - first.start))
+        nearest, lemma = min(trig, key=lambda trigger: abs(trigger[0] - first.start))
         side = "before" if first.end <= nearest else "after"
         gap = len(unit.text[min(first.end, nearest) : max(first.start, nearest)].split())
-        lemma = view.trigger_lemma(etype, nearest)
         feats += [f"lemma/side/prep={lemma}/{side}/{first.prep}", f"lemma/side={lemma}/{side}"]
         feats += [
             f"side/t={side}/{t}",

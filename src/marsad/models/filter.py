@@ -23,7 +23,6 @@ from marsad.models.decode import (
     UNDIRECTED,
     Choice,
     Models,
-    accept,
     assign_roles,
     events_from,
     propose,
@@ -126,8 +125,7 @@ def pool(article: Article, views: list[UnitView], models: Models) -> list[Pooled
     analysed = [(v.unit, v.trig_hits, v.marks, v.cands) for v in views if v.trig_hits]
     type_scores = sentence_type_scores(views, models)
     proposals = propose(views, models, max(MIN_P, min(th.type, th.type_with_trigger)), type_scores, th)
-    accepted = [p for p in proposals if accept(p, th)]
-    choices = assign_roles(views, accepted, th, models.readings, None)
+    choices = assign_roles(views, proposals, th, models.readings, None)  # propose kept accepted types only
     best = _best_readings(choices)
     model_events = events_from(views, [c for c in choices if c.rank < MODEL_READINGS], article.id)
     pooled: dict[Key, Pooled] = {}
