@@ -11,7 +11,6 @@ on out-of-fold proposals of the training set, with its threshold chosen there to
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -177,12 +176,3 @@ def select(pooled: list[Pooled], model: LinearModel, threshold: float, article_i
     for n, e in enumerate(out):
         e.id = f"{article_id}/e{n}"
     return out
-
-
-def fit(rows: list[list[str]], labels: list[int], seed: int, vectorize: Callable) -> LinearModel:
-    from sklearn.linear_model import LogisticRegression
-
-    matrix, names = vectorize(rows)
-    clf = LogisticRegression(C=1.0, solver="liblinear", random_state=seed, max_iter=500)
-    clf.fit(matrix, np.array(labels))
-    return LinearModel.from_sklearn(["keep"], names, clf.coef_, clf.intercept_, False, min_weight=0.0)

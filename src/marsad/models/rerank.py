@@ -13,7 +13,6 @@ party they leave out, agreement with the rule frames, and whether they split "X 
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -172,12 +171,3 @@ def ranked(
 def in_key_order(p: Proposal, reading: Reading) -> tuple[list[str], list[str]]:
     """A reading's actors and recipients as lists in the order the sentence names them."""
     return [k for k in p.keys if k in reading.actors], [k for k in p.keys if k in reading.recipients]
-
-
-def fit(rows: list[list[str]], labels: list[int], seed: int, vectorize: Callable) -> LinearModel:
-    from sklearn.linear_model import LogisticRegression
-
-    matrix, names = vectorize(rows)
-    clf = LogisticRegression(C=1.0, solver="liblinear", random_state=seed, max_iter=1000)
-    clf.fit(matrix, np.array(labels))
-    return LinearModel.from_sklearn(["right"], names, clf.coef_, clf.intercept_, False, min_weight=0.0)

@@ -26,10 +26,8 @@ from marsad.models.align import AlignStats, DocExample, examples, role_labels
 from marsad.models.decode import ROLE_LABELS, Models, Proposal, Thresholds, choose_roles, key_parties, propose
 from marsad.models.features import role_features, type_features
 from marsad.models.filter import Pooled, pool
-from marsad.models.filter import fit as fit_filter
 from marsad.models.linear import LinearModel
 from marsad.models.rerank import Reading, candidate_readings, in_key_order, ranked, rule_reading
-from marsad.models.rerank import fit as fit_reranker
 
 FOLDS = 5
 MIN_P = 0.04  # proposals below this type probability are never accepted, whatever the thresholds
@@ -67,6 +65,28 @@ def _vectorize(rows: list[list[str]]) -> tuple[Any, list[str]]:
         shape=(len(rows), len(names)),
     )
     return matrix, names
+
+
+def _fit_binary(
+    rows: list[list[str]], labels: list[int], seed: int, label: str, max_iter: int
+) -> LinearModel:
+    """A binary logistic regression over string features, kept whole (no weight is pruned)."""
+    from sklearn.linear_model import LogisticRegression
+
+    matrix, names = _vectorize(rows)
+    clf = LogisticRegression(C=1.0, solver="liblinear", random_state=seed, max_iter=max_iter)
+    clf.fit(matrix, np.array(labels))
+    return LinearModel.from_sklearn([label], names, clf.coef_, clf.intercept_, False, min_weight=0.0)
+
+
+def fit_filter(rows: list[list[str]], labels: list[int], seed: int) -> LinearModel:
+    """The event filter (``marsad.models.filter``): is this pooled event in the gold?"""
+    return _fit_binary(rows, labels, seed, "keep", max_iter=500)
+
+
+def fit_reranker(rows: list[list[str]], labels: list[int], seed: int) -> LinearModel:
+    """The reading reranker (``marsad.models.rerank``): is this the reading the gold gives?"""
+    return _fit_binary(rows, labels, seed, "right", max_iter=1000)
 
 
 def fit_types(docs: list[DocExample], seed: int) -> LinearModel:
@@ -261,7 +281,7 @@ def train_reranker(
     all_ids = {d.doc_id for d in docs}
     for held in _folds(docs, seed):
         held_ids = {d.doc_id for d in held}
-        model = fit_reranker(*rows(all_ids - held_ids), seed, _vectorize)
+        model = fit_reranker(*rows(all_ids - held_ids), seed)
         for doc_id in held_ids:
             fold_models[doc_id] = model
             scored = ranked([rs for rs, _ in groups[doc_id]], model)
@@ -269,7 +289,7 @@ def train_reranker(
             fixed[doc_id] = [
                 in_key_order(p, r) if r else ([], []) for p, r in zip(proposals[doc_id], best, strict=True)
             ]
-    return fold_models, fit_reranker(*rows(all_ids), seed, _vectorize), fixed
+    return fold_models, fit_reranker(*rows(all_ids), seed), fixed
 
 
 def _gold_keys(d: DocExample) -> set[tuple[str, frozenset[str], frozenset[str]]]:
@@ -323,7 +343,7 @@ def train_filter(
         held_ids = {d.doc_id for d in held}
         rows = [p.features for d in docs if d.doc_id not in held_ids for p in pooled[d.doc_id]]
         ys = [y for d in docs if d.doc_id not in held_ids for y in labels[d.doc_id]]
-        model = fit_filter(rows, ys, seed, _vectorize)
+        model = fit_filter(rows, ys, seed)
         for d in held:
             kept = model.scores_batch([p.features for p in pooled[d.doc_id]])[:, 0]
             probs[d.doc_id] = [float(x) for x in kept]
@@ -338,7 +358,7 @@ def train_filter(
     cv = score(gold, _filter_system(pooled, probs, best_keep, best_add))
     rows = [p.features for d in docs for p in pooled[d.doc_id]]
     ys = [y for d in docs for y in labels[d.doc_id]]
-    return fit_filter(rows, ys, seed, _vectorize), best_keep, best_add, cv
+    return fit_filter(rows, ys, seed), best_keep, best_add, cv
 
 
 def file_hash(path: Path) -> str:
