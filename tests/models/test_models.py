@@ -126,3 +126,22 @@ def test_proposals_carry_the_lemmas_of_their_type_triggers():
     proposals = propose(article_views(article), shipped().models, 0.0)
     by_type = {p.type: p.lemmas for p in proposals}
     assert by_type["ACCUSE"] == ("أدان",) and by_type["THREATEN"] == ()
+
+
+def test_a_type_the_filter_dropped_whole_comes_back_only_over_the_floor_and_only_from_the_model():
+    from marsad.models.filter import Pooled, kept_indices
+
+    def pooled(etype, actor, *sources):
+        return Pooled((etype, frozenset({actor}), frozenset()), sources=set(sources))
+
+    items = [
+        pooled("ACCUSE", "EGY", "model", "rule"),  # kept by the threshold
+        pooled("SUPPORT", "SAU", "model"),  # dropped; the likeliest SUPPORT reading
+        pooled("SUPPORT", "ARE", "model"),
+        pooled("REJECT", "IRN", "rule"),  # dropped; rules alone never bring a type back
+        pooled("AGREE", "TUR", "model"),  # dropped, under the floor
+    ]
+    keep = [0.9, 0.15, 0.10, 0.2, 0.05]
+    assert kept_indices(items, keep, 0.5, 0.08) == [0, 1]
+    assert kept_indices(items, keep, 0.5, 1.01) == [0]  # a floor over 1: dropped types stay dropped
+    assert kept_indices(items, keep, 0.12, 0.08) == [0, 1, 3]  # SUPPORT is kept, so ARE stays out

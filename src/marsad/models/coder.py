@@ -27,10 +27,7 @@ class ModelCoder:
         views = article_views(article)
         if self.mode == "full":
             pooled = pool(article, views, self.models)
-            chosen = select(pooled, self.models.events, self.models.thresholds.keep, article.id)
-            if self.models.thresholds.add_missing_types:
-                return _add_missing_types(chosen, pooled, article.id)
-            return chosen
+            return select(pooled, self.models.events, self.models.thresholds, article.id)
         low = min(self.models.thresholds.type, self.models.thresholds.type_with_trigger)
         proposals = propose(views, self.models, low)
         if self.mode == "roles":
@@ -42,14 +39,3 @@ class ModelCoder:
             if any((ev.start, e.type) in typed for ev in e.evidence) and event_key(e)
         ]
 
-
-def _add_missing_types(chosen: list[Event], pooled: list, article_id: str) -> list[Event]:
-    """Types the model decoder found but the filter dropped come back with the model's best reading."""
-    have = {e.type for e in chosen}
-    for p in pooled:
-        if p.key[0] not in have and "model" in p.sources:
-            chosen.append(p.events[0])
-            have.add(p.key[0])
-    for n, e in enumerate(chosen):
-        e.id = f"{article_id}/e{n}"
-    return chosen

@@ -44,7 +44,8 @@ class Thresholds:
     recipient_floor: float = 0.5  # the best non-actor still receives when over this, if no one passes
     both: float = 0.3  # a key also receives when its "both" probability passes this
     keep: float = 0.5  # the event filter keeps pooled events scored at least this
-    add_missing_types: float = 0.0  # 1: types the filter dropped come back with the model's reading
+    restore_type: float = 1.0  # a type the filter dropped whole comes back with its likeliest model event
+    # when that event scores at least this (over 1: never)
 
     def as_dict(self) -> dict[str, float]:
         return {f.name: getattr(self, f.name) for f in fields(self)}

@@ -11,6 +11,7 @@ on out-of-fold proposals of the training set, with its threshold chosen there to
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -22,6 +23,7 @@ from marsad.models.decode import (
     UNDIRECTED,
     Choice,
     Models,
+    Thresholds,
     assign_roles,
     events_from,
     propose,
@@ -158,20 +160,36 @@ def _reading_features(choice: Choice | None) -> list[str]:
     return [f"reading_rank={min(choice.rank, 3)}", f"reading_p={_bucket(choice.score)}"]
 
 
-def select(pooled: list[Pooled], model: LinearModel, threshold: float, article_id: str) -> list[Event]:
-    """Keep the pooled events the filter accepts; the model's reading wins when both proposed one."""
+def kept_indices(pooled: list[Pooled], keep: Sequence[float], threshold: float, restore: float) -> list[int]:
+    """Pooled events the filter keeps, plus, for every type it dropped whole, its likeliest model event.
+
+    The filter judges events one by one, so a type the article clearly reports can lose all its
+    readings to doubts about their parties; the best model reading brings the type back when it scores at
+    least ``restore``, a floor chosen on out-of-fold scores with the threshold.
+    """
+    chosen = [i for i, p_keep in enumerate(keep) if p_keep >= threshold]
+    have = {pooled[i].key[0] for i in chosen}
+    dropped = [i for i, p in enumerate(pooled) if p.key[0] not in have and "model" in p.sources]
+    for i in sorted(dropped, key=lambda i: -keep[i]):
+        if keep[i] >= restore and pooled[i].key[0] not in have:
+            chosen.append(i)
+            have.add(pooled[i].key[0])
+    return chosen
+
+
+def select(pooled: list[Pooled], model: LinearModel, thresholds: Thresholds, article_id: str) -> list[Event]:
+    """The pooled events ``kept_indices`` keeps; the model's reading wins when both proposed one."""
     out = []
-    keep = model.scores_batch([p.features for p in pooled])[:, 0]
-    for p, p_keep in zip(pooled, keep, strict=True):
-        if p_keep < threshold:
-            continue
+    keep = model.scores_batch([p.features for p in pooled])[:, 0] if pooled else np.zeros(0)
+    for i in kept_indices(pooled, keep, thresholds.keep, thresholds.restore_type):
+        p = pooled[i]
         event = p.events[0]  # the model's reading when both proposed this event (it is pooled first)
         seen = {ev.start for ev in event.evidence}
         for other in p.events[1:]:
             event.evidence += [ev for ev in other.evidence if ev.start not in seen]
             seen.update(ev.start for ev in other.evidence)
             merge_date(event, other.date, other.date_precision, other.historical)
-        event.confidence = round(float(p_keep), 3)
+        event.confidence = round(float(keep[i]), 3)
         out.append(event)
     for n, e in enumerate(out):
         e.id = f"{article_id}/e{n}"

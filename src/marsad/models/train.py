@@ -25,7 +25,7 @@ from marsad.events import ontology
 from marsad.models.align import AlignStats, DocExample, examples, role_labels
 from marsad.models.decode import ROLE_LABELS, Models, Proposal, Thresholds, choose_roles, key_parties, propose
 from marsad.models.features import role_features, type_features
-from marsad.models.filter import Pooled, pool
+from marsad.models.filter import Pooled, kept_indices, pool
 from marsad.models.linear import LinearModel
 from marsad.models.rerank import Reading, candidate_readings, in_key_order, ranked, rule_reading
 
@@ -44,6 +44,7 @@ TYPE_C = 0.5  # inverse regularisation, chosen by cross-validation on train (0.2
 ROLE_C = 1.0
 
 
+RESTORE_GRID = (0.0, 0.04, 0.06, 0.08, 0.1, 0.12, 0.15, 1.01)  # 1.01: a dropped type stays dropped
 MIN_FEATURE_COUNT = 3  # features seen in fewer training rows are dropped: they only memorise
 
 
@@ -310,17 +311,10 @@ def _pooled(
 
 
 def _filter_system(
-    pooled: dict[str, list[Pooled]], probs: dict[str, list[float]], keep: float, add_missing: bool = False
+    pooled: dict[str, list[Pooled]], probs: dict[str, list[float]], keep: float, restore: float
 ) -> dict[str, list[dict[str, Any]]]:
     out: dict[str, list[dict[str, Any]]] = {}
     for doc_id, items in pooled.items():
-        kept = [p for p, prob in zip(items, probs[doc_id], strict=True) if prob >= keep]
-        if add_missing:
-            have = {p.key[0] for p in kept}
-            for p in items:
-                if p.key[0] not in have and "model" in p.sources:
-                    kept.append(p)
-                    have.add(p.key[0])
         out[doc_id] = [
             {
                 "type": p.key[0],
@@ -328,15 +322,15 @@ def _filter_system(
                 "recipients": [{"code": k} for k in p.key[2]],
                 "historical": all(e.historical for e in p.events),
             }
-            for p in kept
+            for p in (items[i] for i in kept_indices(items, probs[doc_id], keep, restore))
         ]
     return out
 
 
 def train_filter(
     docs: list[DocExample], pooled: dict[str, list[Pooled]], seed: int
-) -> tuple[LinearModel, float, bool, Any]:
-    """Fit the event filter; its threshold is chosen on out-of-fold filter scores."""
+) -> tuple[LinearModel, float, float, Any]:
+    """Fit the event filter; its threshold and type-restoring floor are chosen on out-of-fold scores."""
     labels = {d.doc_id: [int(p.key in _gold_keys(d)) for p in pooled[d.doc_id]] for d in docs}
     probs: dict[str, list[float]] = {}
     for held in _folds(docs, seed):
@@ -348,17 +342,17 @@ def train_filter(
             kept = model.scores_batch([p.features for p in pooled[d.doc_id]])[:, 0]
             probs[d.doc_id] = [float(x) for x in kept]
     gold = _gold(docs)
-    best_keep, best_add, best = 0.5, False, -1.0
-    for add_missing in (False, True):
+    best_keep, best_restore, best = 0.5, 1.0, -1.0
+    for restore in RESTORE_GRID:
         for keep in [x / 100 for x in range(0, 80, 2)]:
-            s = score(gold, _filter_system(pooled, probs, keep, add_missing))
+            s = score(gold, _filter_system(pooled, probs, keep, restore))
             objective = (s.strict.f1 + s.types.f1) / 2  # events must be right, and no type left unreported
             if objective > best:
-                best_keep, best_add, best = keep, add_missing, objective
-    cv = score(gold, _filter_system(pooled, probs, best_keep, best_add))
+                best_keep, best_restore, best = keep, restore, objective
+    cv = score(gold, _filter_system(pooled, probs, best_keep, best_restore))
     rows = [p.features for d in docs for p in pooled[d.doc_id]]
     ys = [y for d in docs for y in labels[d.doc_id]]
-    return fit_filter(rows, ys, seed), best_keep, best_add, cv
+    return fit_filter(rows, ys, seed), best_keep, best_restore, cv
 
 
 def file_hash(path: Path) -> str:
@@ -388,8 +382,7 @@ def train(gold_path: Path, out_dir: Path, seed: int = 13, log: Any = print) -> d
     for doc_id, models in fold_models.items():
         models.readings = fold_rerankers[doc_id]
     pooled = _pooled(docs, fold_models, th)
-    filter_model, th.keep, add_missing, cv = train_filter(docs, pooled, seed)
-    th.add_missing_types = float(add_missing)
+    filter_model, th.keep, th.restore_type, cv = train_filter(docs, pooled, seed)
     log(f"cross-validated with the event filter: strict F1 {cv.strict.f1:.3f}, types F1 {cv.types.f1:.3f}")
     models = Models(fit_types(docs, seed), fit_roles(docs, seed), th, events=filter_model, readings=reranker)
     report = {
