@@ -126,3 +126,22 @@ def test_a_generic_that_takes_no_country_gets_none_from_its_neighbours_or_the_ar
 def test_a_broken_plural_without_the_article_gives_a_noun_its_country_but_stands_for_no_one_alone():
     _, mentions = link_text("اتهم دبلوماسيون روس الخوذ البيضاء. وقال روس آخرون إن", "2018-01-01")
     assert [(m.text, m.code) for m in mentions if m.code == "RUS"] == [("دبلوماسيون روس", "RUS")]
+
+
+def test_a_title_of_an_organisation_names_its_holder_and_never_a_namesake_in_another():
+    text = (
+        "وقال الأمين العام لجامعة الدول العربية إن. وقال الأمين العام لحلف الناتو إن. "
+        "ودعا الأمين العام للأمم المتحدة"
+    )
+    _, mentions = link_text(text, published="2018-05-20")
+    names = [m.name for m in mentions if m.kind == "role"]
+    assert names == ["Ahmed Aboul Gheit", "Jens Stoltenberg", "António Guterres"]  # principals, not deputies
+
+
+def test_the_un_nisba_makes_an_office_of_the_un_and_a_shared_office_names_no_one():
+    text = "وحث مسؤول أممي إسرائيل على الالتزام. وحذر المبعوث الأممي من التصعيد"
+    _, mentions = link_text(text, "2018-05-20")
+    by_text = {m.text: m for m in mentions}
+    assert by_text["مسؤول أممي"].code == "UNO"
+    envoy = by_text["المبعوث الأممي"]
+    assert envoy.code == "UNO" and envoy.kb_id is None  # the UN had several envoys that day

@@ -58,6 +58,7 @@ class _Phrase:
     country: str | None = None
     person_entries: tuple[Entry, ...] = ()
     role: Entry | None = None
+    org: str | None = None  # the organisation a title belongs to ("الأمين العام لحلف الناتو": nato)
 
 
 @dataclass(slots=True)
@@ -79,12 +80,31 @@ def _index() -> _KBIndex:
     return _KBIndex({p.id: p for p in kb.people}, holders, stateless)
 
 
-def holder(role: str, country: str, day: dt.date | None) -> tuple[Person, Office] | None:
-    """Who held ``role`` in ``country`` on ``day`` (the current holder when the day is unknown)."""
-    for office, person in _index().holders.get((role, country), []):
-        if (day is None and office.end is None) or (day is not None and office.active(day)):
-            return person, office
-    return None
+_DEPUTY = re.compile(r"نائب|مساعد")
+
+
+def holder(
+    role: str, country: str, day: dt.date | None, org: str | None = None
+) -> tuple[Person, Office] | None:
+    """Who held ``role`` in ``country`` (or in ``org``) on ``day`` (the current holder when no day is known).
+
+    None when several people held it that day and nothing tells them apart (UN envoys, ministers): a
+    wrong name is worse than none.
+    """
+    active = [
+        (office, person)
+        for office, person in _index().holders.get((role, country), [])
+        if (day is None and office.end is None) or (day is not None and office.active(day))
+    ]
+    wanted = org if any(office.org == org for office, _ in active) else None  # None: the state's own office
+    if wanted is not None or any(office.org is None for office, _ in active):
+        active = [(office, person) for office, person in active if office.org == wanted]
+    if len({person.id for _, person in active}) > 1:  # the KB files deputies under their principal's role
+        active = [(office, person) for office, person in active if not _DEPUTY.search(office.title or "")]
+    if len({person.id for _, person in active}) != 1:
+        return None
+    office, person = active[0]
+    return person, office
 
 
 def _entry(hit: Hit[Entry], *kinds: str) -> Entry | None:
@@ -111,15 +131,30 @@ def _compose(hits: list[Hit[Entry]], text: str) -> list[_Phrase]:
 
 def _country_after(
     hits: list[Hit[Entry]], j: int, text: str, end: int, form: str
-) -> tuple[str | None, int, int]:
-    """A demonym (for adjective forms) or a state/org name (genitive forms) right after ``end``."""
-    if j >= len(hits) or not _adjacent(text, end, hits[j].start):
+) -> tuple[Entry | None, int, int]:
+    """A demonym (for adjective forms) or a state/org name (genitive forms) right after ``end``.
+
+    A genitive may also be introduced by "ل" after a definite title: "الأمين العام لجامعة الدول العربية".
+    """
+    if j >= len(hits):
+        return None, j, end
+    lam = form == "gen" and text[end : hits[j].start] == " ل"
+    if not (lam or _adjacent(text, end, hits[j].start)):
         return None, j, end
     kinds = ("demonym",) if form == "adj" else ("state", "org", "capital")
     entry = _entry(hits[j], *kinds)
     if entry is None and form == "adj":
         entry = _entry(hits[j], "state") if text[hits[j].start] == "ل" else None
-    return (entry.code, j + 1, hits[j].end) if entry and entry.code else (None, j, end)
+    return (entry, j + 1, hits[j].end) if entry and entry.code else (None, j, end)
+
+
+def _org_of(entry: Entry | None) -> str | None:
+    """The organisation a title belongs to: "الأمين العام لحلف الناتو", "المبعوث الأممي"."""
+    if entry is None:
+        return None
+    if entry.kind == "org":
+        return entry.ref
+    return entry.ref.removeprefix("org:") if entry.ref.startswith("org:") else None
 
 
 _IN_COUNTRY = re.compile(r"^(?: [^ ]+)? (?:في|داخل) $")
@@ -142,16 +177,17 @@ def _compose_one(hits: list[Hit[Entry]], i: int, text: str) -> tuple[_Phrase, in
         return _Phrase(hit.start, hit.end, head, country=head.code), i + 1
     if head.form == "fixed":
         return _Phrase(hit.start, hit.end, head, country=head.code), i + 1
-    country, j, end = None, i + 1, hit.end
+    owner, j, end = None, i + 1, hit.end
     for form in {e.form for e in hit.payloads if e.kind == head.kind}:
-        country, j, end = _country_after(hits, i + 1, text, hit.end, form)
-        if country:
+        owner, j, end = _country_after(hits, i + 1, text, hit.end, form)
+        if owner:
             break
+    country = owner.code if owner else None
     if country is None and head.kind in ("institution", "generic"):
         country = _country_in(hits, j, text, end)
     if country is None and head.kind == "role" and head.code:
         country = head.code  # fixed roles: خادم الحرمين الشريفين, المرشد الأعلى
-    phrase = _Phrase(hit.start, end, head, country=country)
+    phrase = _Phrase(hit.start, end, head, country=country, org=_org_of(owner))
     if head.kind in ("role", "counterpart"):
         phrase.role = head if head.kind == "role" else None
         # A second role after a counterpart word: "نظيره الرئيس الإيراني".
@@ -159,13 +195,14 @@ def _compose_one(hits: list[Hit[Entry]], i: int, text: str) -> tuple[_Phrase, in
             nxt = _entry(hits[j], "role")
             if nxt:
                 phrase.role = nxt
-                country2, j2, end2 = None, j + 1, hits[j].end
+                owner2, j2, end2 = None, j + 1, hits[j].end
                 for form in {e.form for e in hits[j].payloads if e.kind == "role"}:
-                    country2, j2, end2 = _country_after(hits, j + 1, text, hits[j].end, form)
-                    if country2:
+                    owner2, j2, end2 = _country_after(hits, j + 1, text, hits[j].end, form)
+                    if owner2:
                         break
                 j, end = j2, end2
-                phrase.country = country2 or phrase.country
+                phrase.country = owner2.code if owner2 else phrase.country
+                phrase.org = _org_of(owner2) or phrase.org
                 phrase.end = end
         if (
             j < len(hits)
@@ -207,7 +244,8 @@ class _ArticleLinker:
         if head.kind == "org":
             m.kb_id, m.name = f"org:{head.ref}", head.name
         elif head.kind in ("state", "capital", "seat", "place", "demonym"):
-            m.kb_id, m.name = f"country:{head.code}", head.name
+            m.kb_id = head.ref if head.ref.startswith("org:") else f"country:{head.code}"
+            m.name = head.name
         elif head.kind in ("institution", "generic"):
             m.kb_id = f"{head.kind}:{head.ref}"
             m.code = phrase.country or head.code
@@ -288,7 +326,7 @@ class _ArticleLinker:
         m.role = role_id
         m.sector = role.sector if role else "GOV"
         if phrase.country:
-            found = holder(role_id, phrase.country, self.day)
+            found = holder(role_id, phrase.country, self.day, phrase.org)
             if found:
                 person, _ = found
                 m.kb_id, m.name = f"person:{person.id}", person.name

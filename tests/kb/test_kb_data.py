@@ -176,7 +176,8 @@ def test_organizations_schema() -> None:
     country_codes = {c["code"] for c in load("countries.yaml")}
     for o in load("organizations.yaml"):
         assert {"id", "name", "code", "sector", "kind", "ar", "en"} <= o.keys(), o
-        assert o.keys() <= {"id", "name", "code", "sector", "kind", "ar", "en", "abbr"}, o
+        assert o.keys() <= {"id", "name", "code", "sector", "kind", "ar", "en", "abbr", "demonym"}, o
+        assert_arabic(o.get("demonym", []), o["id"])
         assert o["id"] not in ids, f"duplicate id {o['id']}"
         ids.add(o["id"])
         assert o["code"] in ORG_CODES or o["code"] in country_codes, o

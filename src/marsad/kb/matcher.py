@@ -25,7 +25,7 @@ class Entry:
     # state | demonym | capital | seat | place | org | institution | role | person | generic | group
     # | counterpart | self
     kind: str
-    ref: str  # code, org id, role id, person id, generic id ...
+    ref: str  # code, org id, role id, person id, generic id ...; "org:<id>" for an organisation's demonym
     code: str | None = None
     sector: str | None = None
     name: str | None = None
@@ -75,6 +75,9 @@ def _add_orgs(b: Compiled, kb: KBData) -> None:
         entry = Entry("org", str(o["id"]), o.get("code"), o.get("sector"), o.get("name"))
         for form in (o.get("ar") or []) + (o.get("abbr_ar") or []):
             b.add(form, entry)
+        for dem in o.get("demonym") or []:  # "المبعوث الأممي": an office of the organisation
+            for form in demonym_forms(dem):
+                b.add(form, Entry("demonym", f"org:{o['id']}", o.get("code"), None, o.get("name")))
     for inst in kb.institutions:
         for form in inst.get("ar") or []:
             b.add(form, Entry("institution", str(inst["id"]), None, inst.get("sector"), form="adj"))
