@@ -145,3 +145,18 @@ def test_the_un_nisba_makes_an_office_of_the_un_and_a_shared_office_names_no_one
     assert by_text["مسؤول أممي"].code == "UNO"
     envoy = by_text["المبعوث الأممي"]
     assert envoy.code == "UNO" and envoy.kb_id is None  # the UN had several envoys that day
+
+
+def test_a_bare_title_takes_the_country_the_article_is_about_and_names_its_holder():
+    text = "قالت تونس إن تونس تدعم الحل السياسي في تونس. وقال رئيس الحكومة إن بلاده ستواصل"
+    _, mentions = link_text(text, "2017-05-01")
+    head = next(m for m in mentions if m.text == "رئيس الحكومة")
+    assert (head.code, head.name) == ("TUN", "Youssef Chahed")
+    text = "قالت تونس إن مصر والمغرب والجزائر وليبيا تدعم الحل. وقال رئيس الحكومة إن"
+    _, mentions = link_text(text, "2017-05-01")
+    assert next(m for m in mentions if m.text == "رئيس الحكومة").code is None  # no country dominates
+
+
+def test_the_assad_regime_is_the_syrian_government():
+    _, mentions = link_text("وقصفت قوات نظام الأسد المدينة", "2017-05-01")
+    assert [(m.text, m.code, m.sector) for m in mentions if m.code] == [("نظام الأسد", "SYR", "GOV")]

@@ -409,7 +409,7 @@ def link(article: Article, *, matcher: Compiled | None = None) -> list[Mention]:
             mention = state.resolve(phrase, span, text[start:end])
             if mention is not None:
                 state.mentions.append(mention)
-    _fill_context_country(state.mentions, state.index.stateless)
+    _fill_context_country(state.mentions, state.index.stateless, state.day)
     return state.mentions
 
 
@@ -459,11 +459,12 @@ def _is_place_name(phrase: _Phrase, text: str) -> bool:
 CONTEXT_SHARE = 0.4  # a country must account for this share of named parties to lend its code
 
 
-def _fill_context_country(mentions: list[Mention], stateless: frozenset[str]) -> None:
-    """Institutions and generic actors with no country take the article's dominant one, if any.
+def _fill_context_country(mentions: list[Mention], stateless: frozenset[str], day: dt.date | None) -> None:
+    """Institutions, generic actors and bare titles with no country take the article's dominant one.
 
-    "المعارضة" or "رئاسة الجمهورية" in an article that is mostly about one country belong to it; when no
-    country dominates, they stay without a code, as the guidelines ask.
+    "المعارضة", "رئاسة الجمهورية" or "رئيس الحكومة" in an article that is mostly about one country belong
+    to it (and the title names that country's office-holder); when no country dominates, they stay
+    without a code, as the guidelines ask.
     """
     named = Counter(m.code for m in mentions if m.code and m.kind in ("person", "role", "state", "demonym"))
     if not named:
@@ -480,6 +481,12 @@ def _fill_context_country(mentions: list[Mention], stateless: frozenset[str]) ->
         ):
             m.code = code
             m.confidence = min(m.confidence, 0.5)
+        elif m.code is None and m.kind == "role" and m.role and m.kb_id is None:
+            m.code = code
+            m.confidence = min(m.confidence, 0.5)
+            found = holder(m.role, code, day)
+            if found:
+                m.kb_id, m.name = f"person:{found[0].id}", found[0].name
 
 
 def _to_doc_span(article: Article, start: int, end: int, base: int | None) -> Span:
