@@ -69,14 +69,24 @@ class _Scorer:
         return float(self.type_scores[i, self.type_column[etype]])
 
     def p_role(self, i: int, etype: str, key: str) -> np.ndarray:
-        k = (i, etype, key)
-        if k not in self._roles:
-            view = self.views[i]
-            grouped = view.keys()
-            self._roles[k] = self.models.roles.scores(
-                role_features(view, etype, key, grouped.get(key, []), key not in grouped)
-            )
-        return self._roles[k]
+        return self._roles[(i, etype, key)]
+
+    def score_roles(self, wanted: set[tuple[int, str, str]]) -> None:
+        """Role scores for every (sentence, type, key) not scored yet, in one batch."""
+        missing = sorted(wanted - self._roles.keys())
+        rows = []
+        for i, etype, key in missing:
+            grouped = self.views[i].keys()
+            rows.append(role_features(self.views[i], etype, key, grouped.get(key, []), key not in grouped))
+        if rows:
+            self._roles.update(zip(missing, self.models.roles.scores_batch(rows), strict=True))
+
+    def best_view(self, p: Pooled) -> tuple[list[int], int | None]:
+        """The sentences an event's evidence lies in, and the one the type model is surest of."""
+        views = sorted(
+            {self.by_start[ev.start] for e in p.events for ev in e.evidence if ev.start in self.by_start}
+        )
+        return views, max(views, key=lambda i: self.p_type(i, p.key[0])) if views else None
 
 
 def _bucket(x: float) -> str:
@@ -86,9 +96,7 @@ def _bucket(x: float) -> str:
 def _features(p: Pooled, scorer: _Scorer) -> list[str]:
     etype, actors, recipients = p.key
     src = "+".join(sorted(p.sources))
-    views = sorted(
-        {scorer.by_start[ev.start] for e in p.events for ev in e.evidence if ev.start in scorer.by_start}
-    )
+    views, best = scorer.best_view(p)
     feats = [
         f"src={src}",
         f"type={etype}",
@@ -97,9 +105,8 @@ def _features(p: Pooled, scorer: _Scorer) -> list[str]:
         f"nrec={min(len(recipients), 3)}/{etype}",
         f"nev={min(len(views), 3)}",
     ]
-    if not views:
+    if best is None:
         return [*feats, "noview"]
-    best = max(views, key=lambda i: scorer.p_type(i, etype))
     feats += [
         f"ptype={_bucket(scorer.p_type(best, etype))}",
         f"ptype/type={_bucket(scorer.p_type(best, etype))}/{etype}",
@@ -139,6 +146,12 @@ def pool(article: Article, views: list[UnitView], models: Models) -> list[Pooled
     for prop in proposals:  # role scores the decoder already computed are not computed again
         for key, row in zip(prop.keys, prop.p_roles, strict=True):
             scorer._roles[(prop.view_index, prop.type, key)] = row
+    wanted = set()
+    for p in pooled.values():
+        view = scorer.best_view(p)[1]
+        if view is not None:
+            wanted.update((view, p.key[0], k) for k in p.key[1] | p.key[2])
+    scorer.score_roles(wanted)
     for p in pooled.values():
         p.features = _features(p, scorer) + _reading_features(best.get(p.key))
     return list(pooled.values())
