@@ -160,3 +160,11 @@ def test_a_bare_title_takes_the_country_the_article_is_about_and_names_its_holde
 def test_the_assad_regime_is_the_syrian_government():
     _, mentions = link_text("وقصفت قوات نظام الأسد المدينة", "2017-05-01")
     assert [(m.text, m.code, m.sector) for m in mentions if m.code] == [("نظام الأسد", "SYR", "GOV")]
+
+
+def test_the_two_state_solution_names_no_two_states():
+    text = "التقى الرئيس الأمريكي نظيره الفرنسي. وأكد الرئيسان دعم حل الدولتين وقال إن الدولتين ستتعاونان"
+    _, mentions = link_text(text, "2018-05-01")
+    groups = [m.text for m in mentions if m.kind == "group"]
+    assert groups == ["الرئيسان", "الدولتين"]  # the second "الدولتين" is the two states; the first is a plan
+

@@ -404,6 +404,8 @@ def link(article: Article, *, matcher: Compiled | None = None) -> list[Mention]:
         for phrase in _compose(matcher.find(norm.text), norm.text):
             if _is_place_name(phrase, norm.text) or phrase.head.form == "bare_plural":
                 continue
+            if phrase.head.kind == "group" and _previous_word(norm.text, phrase.start) in SOLUTION_NOUNS:
+                continue
             start, end = norm.span_to_orig(phrase.start, phrase.end)
             span = _to_doc_span(article, start, end, base)
             mention = state.resolve(phrase, span, text[start:end])
@@ -440,6 +442,15 @@ PROCESS_NOUNS = frozenset(
         "مجموعه",
     }
 )
+
+
+# "حل الدولتين" (the two-state solution) is a plan, not the two states just named.
+SOLUTION_NOUNS = frozenset({"حل", "بحل", "لحل", "وحل", "الحل"})
+
+
+def _previous_word(text: str, start: int) -> str:
+    before = text[max(0, start - 12) : start].split()
+    return before[-1] if before else ""
 
 
 def _is_place_name(phrase: _Phrase, text: str) -> bool:
