@@ -168,3 +168,13 @@ def test_the_two_state_solution_names_no_two_states():
     groups = [m.text for m in mentions if m.kind == "group"]
     assert groups == ["الرئيسان", "الدولتين"]  # the second "الدولتين" is the two states; the first is a plan
 
+
+
+def test_a_group_word_counts_its_members_and_leaders_are_people():
+    text = (
+        "التقى الرئيس الأمريكي دونالد ترامب في باريس نظيره الفرنسي ماكرون بحضور ممثلين عن ألمانيا. "
+        "وأكد الزعيمان أن الدول الثلاث متفقة"
+    )
+    _, mentions = link_text(text, "2018-05-01")
+    groups = {m.text: sorted(mentions[i].code for i in m.refers_to) for m in mentions if m.kind == "group"}
+    assert groups == {"الزعيمان": ["FRA", "USA"], "الدول الثلاث": ["DEU", "FRA", "USA"]}

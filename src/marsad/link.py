@@ -23,7 +23,7 @@ from functools import cache
 from marsad.kb.matcher import Compiled, Entry, compiled
 from marsad.kb.model import ROLE_RANK, Office, Person, load_kb, parse_day
 from marsad.records import Article, Mention, Span
-from marsad.text.normalize import NormText, normalize
+from marsad.text.normalize import NormText, normalize, normalize_text
 from marsad.text.phrases import Hit
 
 KIND_PRIORITY = (
@@ -42,6 +42,13 @@ KIND_PRIORITY = (
     "self",
 )
 PARTY_KINDS = frozenset({"person", "org", "role", "state", "seat", "capital", "institution", "counterpart"})
+LEADER_KINDS = frozenset({"person", "role", "counterpart"})  # what "الزعيمان", "الوزيران" stand for
+GROUP_SIZES = (("ثلاث", 3), ("اربع", 4), ("خمس", 5))  # "الدول الثلاث": a group of three
+
+
+def _group_size(surface: str) -> int:
+    norm = normalize_text(surface)
+    return next((n for word, n in GROUP_SIZES if word in norm), 2)
 CONFIDENCE = {"name": 0.95, "short": 0.85, "surname": 0.8, "role": 0.8, "entity": 0.9, "demonym": 0.6}
 GAP_CHARS = frozenset(" \t")
 SENIOR_RANK = ROLE_RANK["foreign_minister"]  # offices senior enough for a bare surname to name their holder
@@ -236,7 +243,8 @@ class _ArticleLinker:
         if head.kind in ("role", "counterpart"):
             return self._role(m, phrase)
         if head.kind == "group":
-            m.refers_to = self._last_parties(2)
+            kinds = LEADER_KINDS if head.form == "people" else PARTY_KINDS
+            m.refers_to = self._last_parties(_group_size(surface), kinds)
             m.confidence = 0.7
             return m
         if head.kind == "self":
@@ -363,12 +371,13 @@ class _ArticleLinker:
         best = max(counts.values())
         return next(m for m in reversed(holders) if counts[m.kb_id or m.code] == best)
 
-    def _last_parties(self, n: int) -> list[int]:
+    def _last_parties(self, n: int, kinds: frozenset[str] = PARTY_KINDS) -> list[int]:
+        """The last ``n`` parties of distinct countries named before, of the given kinds."""
         picked: list[int] = []
         codes: set[str] = set()
         for idx in range(len(self.mentions) - 1, -1, -1):
             prior = self.mentions[idx]
-            if prior.kind in PARTY_KINDS and prior.code and prior.code not in codes:
+            if prior.kind in kinds and prior.code and prior.code not in codes:
                 picked.append(idx)
                 codes.add(prior.code)
                 if len(picked) == n:

@@ -266,6 +266,7 @@ def test_generic_schema() -> None:
             "takes_country",
             "code",
             "group",
+            "of_people",
             "counterpart",
             "self_reference",
         }
@@ -276,7 +277,8 @@ def test_generic_schema() -> None:
     by_id = {g["id"]: g for g in load("generic.yaml")}
     assert by_id["gunmen"]["sector"] == "UAF" and by_id["gunmen"].get("code") is None
     assert by_id["settlers"]["code"] == "ISR" and by_id["refugees"]["sector"] == "REF"
-    assert by_id["pair"]["group"] is True and {"الزعيمان", "الجانبين", "البلدين"} <= set(by_id["pair"]["ar"])
+    assert by_id["pair"]["group"] is True and {"الجانبين", "البلدين"} <= set(by_id["pair"]["ar"])
+    assert by_id["leaders"]["of_people"] is True and "الزعيمان" in by_id["leaders"]["ar"]
     assert by_id["counterpart"]["counterpart"] is True and "نظيره" in by_id["counterpart"]["ar"]
 
 

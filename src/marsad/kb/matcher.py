@@ -30,7 +30,7 @@ class Entry:
     sector: str | None = None
     name: str | None = None
     # name | adj | gen | plural | bare_plural (only after a noun) | short | surname
-    # | fixed (a generic that takes no country)
+    # | fixed (a generic that takes no country) | people (a group word for leaders)
     form: str = "name"
 
 
@@ -105,6 +105,8 @@ def _add_generic(b: Compiled, kb: KBData) -> None:
         code = g.get("code")
         # "الغرب", "المجتمع الدولي": never "of" a country, so no neighbouring name gives them one.
         form = "fixed" if kind == "generic" and g.get("takes_country") is False else "adj"
+        if kind == "group" and g.get("of_people"):
+            form = "people"  # "الزعيمان": the leaders just named
         for surface in g.get("ar") or []:
             b.add(surface, Entry(kind, str(g["id"]), code, g.get("sector"), form=form))
 
