@@ -120,6 +120,7 @@ def _features(
         f"min_rec={_bucket(min(p_rec)) if p_rec else 'none'}",
         f"t={t}",
         f"chosen={roles == chosen}",
+        f"nkeys/nact/nrec={min(len(p.keys), 5)}/{min(len(actors), 3)}/{min(len(recipients), 3)}",
     ]
     if actors & recipients:
         feats.append(f"domestic/t={t}")
