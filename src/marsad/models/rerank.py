@@ -7,8 +7,8 @@ for 37%, in the top 3 for 63%, in the top 8 for 84%. So the decoder lists the k 
 (independent role probabilities, with a beam), adds the threshold reading and the rule frames' reading,
 and a small logistic regression picks one, from what distinguishes readings as wholes: their rank and
 probability gap, how many actors and recipients they have for this type and for this trigger verb
-(whether "أدان" takes a recipient, whether "اعتقل" acts on its own country), how many of the sentence's
-parties they take, the weakest member, agreement with the rule frames, and whether they split "X و Y".
+(whether "أدان" takes a recipient, whether "اعتقل" acts on its own country), the weakest member,
+agreement with the rule frames, and whether they split "X و Y".
 """
 
 from __future__ import annotations
@@ -120,7 +120,6 @@ def _features(
         f"min_rec={_bucket(min(p_rec)) if p_rec else 'none'}",
         f"t={t}",
         f"chosen={roles == chosen}",
-        f"nkeys/nact/nrec={min(len(p.keys), 5)}/{min(len(actors), 3)}/{min(len(recipients), 3)}",
     ]
     if actors & recipients:
         feats.append(f"domestic/t={t}")
