@@ -44,15 +44,16 @@ KIND_PRIORITY = (
 PARTY_KINDS = frozenset({"person", "org", "role", "state", "seat", "capital", "institution", "counterpart"})
 LEADER_KINDS = frozenset({"person", "role", "counterpart"})  # what "الزعيمان", "الوزيران" stand for
 GROUP_SIZES = (("ثلاث", 3), ("اربع", 4), ("خمس", 5))  # "الدول الثلاث": a group of three
-
-
-def _group_size(surface: str) -> int:
-    norm = normalize_text(surface)
-    return next((n for word, n in GROUP_SIZES if word in norm), 2)
 CONFIDENCE = {"name": 0.95, "short": 0.85, "surname": 0.8, "role": 0.8, "entity": 0.9, "demonym": 0.6}
 GAP_CHARS = frozenset(" \t")
 SENIOR_RANK = ROLE_RANK["foreign_minister"]  # offices senior enough for a bare surname to name their holder
 MAX_PERSON_GAP = 3  # characters allowed between a role phrase and the name it introduces (", " etc.)
+
+
+def _group_size(surface: str) -> int:
+    """How many parties a group word stands for: "الدول الثلاث" three, "الزعيمان" two."""
+    norm = normalize_text(surface)
+    return next((n for word, n in GROUP_SIZES if word in norm), 2)
 
 
 @dataclass(slots=True)
@@ -493,20 +494,19 @@ def _fill_context_country(mentions: list[Mention], stateless: frozenset[str], da
     if n / sum(named.values()) < CONTEXT_SHARE or len(code) != 3:
         return
     for m in mentions:
-        if (
-            m.code is None
-            and m.kind in ("institution", "generic")
-            and m.sector not in ("UAF",)
-            and m.kb_id not in stateless
-        ):
-            m.code = code
-            m.confidence = min(m.confidence, 0.5)
-        elif m.code is None and m.kind == "role" and m.role and m.kb_id is None:
-            m.code = code
-            m.confidence = min(m.confidence, 0.5)
-            found = holder(m.role, code, day)
-            if found:
-                m.kb_id, m.name = f"person:{found[0].id}", found[0].name
+        if m.code is not None or not _borrows_country(m, stateless):
+            continue
+        m.code = code
+        m.confidence = min(m.confidence, 0.5)
+        if m.kind == "role" and m.role and (found := holder(m.role, code, day)):
+            m.kb_id, m.name = f"person:{found[0].id}", found[0].name
+
+
+def _borrows_country(m: Mention, stateless: frozenset[str]) -> bool:
+    """Institutions and generics that may belong to a country, and bare titles that name no one yet."""
+    if m.kind in ("institution", "generic"):
+        return m.sector != "UAF" and m.kb_id not in stateless
+    return m.kind == "role" and bool(m.role) and m.kb_id is None
 
 
 def _to_doc_span(article: Article, start: int, end: int, base: int | None) -> Span:

@@ -93,10 +93,10 @@ def _bucket(x: float) -> str:
     return str(min(int(x * 10), 9))
 
 
-def _features(p: Pooled, scorer: _Scorer) -> list[str]:
+def _features(p: Pooled, scorer: _Scorer, views: list[int], best: int | None) -> list[str]:
+    """The filter's features; ``views`` are the event's sentences, ``best`` the surest of them."""
     etype, actors, recipients = p.key
     src = "+".join(sorted(p.sources))
-    views, best = scorer.best_view(p)
     feats = [
         f"src={src}",
         f"type={etype}",
@@ -134,7 +134,7 @@ def pool(article: Article, views: list[UnitView], models: Models) -> list[Pooled
     type_scores = sentence_type_scores(views, models)
     proposals = propose(views, models, max(MIN_P, min(th.type, th.type_with_trigger)), type_scores, th)
     choices = assign_roles(views, proposals, th, models.readings, None)  # propose kept accepted types only
-    best = _best_readings(choices)
+    readings = _best_readings(choices)
     model_events = events_from(views, [c for c in choices if c.rank < MODEL_READINGS], article.id)
     pooled: dict[Key, Pooled] = {}
     for source, events in (("model", model_events), ("rule", code_analysed(article, analysed))):
@@ -146,14 +146,12 @@ def pool(article: Article, views: list[UnitView], models: Models) -> list[Pooled
     for prop in proposals:  # role scores the decoder already computed are not computed again
         for key, row in zip(prop.keys, prop.p_roles, strict=True):
             scorer._roles[(prop.view_index, prop.type, key)] = row
-    wanted = set()
-    for p in pooled.values():
-        view = scorer.best_view(p)[1]
-        if view is not None:
-            wanted.update((view, p.key[0], k) for k in p.key[1] | p.key[2])
-    scorer.score_roles(wanted)
-    for p in pooled.values():
-        p.features = _features(p, scorer) + _reading_features(best.get(p.key))
+    sentences = {key: scorer.best_view(p) for key, p in pooled.items()}
+    scorer.score_roles(
+        {(i, key[0], k) for key, (_, i) in sentences.items() if i is not None for k in key[1] | key[2]}
+    )
+    for key, p in pooled.items():
+        p.features = _features(p, scorer, *sentences[key]) + _reading_features(readings.get(key))
     return list(pooled.values())
 
 
@@ -193,7 +191,7 @@ def kept_indices(pooled: list[Pooled], keep: Sequence[float], threshold: float, 
 def select(pooled: list[Pooled], model: LinearModel, thresholds: Thresholds, article_id: str) -> list[Event]:
     """The pooled events ``kept_indices`` keeps; the model's reading wins when both proposed one."""
     out = []
-    keep = model.scores_batch([p.features for p in pooled])[:, 0] if pooled else np.zeros(0)
+    keep = model.scores_batch([p.features for p in pooled])[:, 0]
     for i in kept_indices(pooled, keep, thresholds.keep, thresholds.restore_type):
         p = pooled[i]
         event = p.events[0]  # the model's reading when both proposed this event (it is pooled first)
