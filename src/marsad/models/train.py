@@ -14,6 +14,7 @@ import json
 import random
 import time
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import fields
 from pathlib import Path
 from typing import Any
@@ -170,6 +171,16 @@ def _historical(docs: list[DocExample]) -> dict[tuple[str, int], bool]:
     }
 
 
+def _scored(etype: str, actors: Iterable[str], recipients: Iterable[str], historical: bool) -> dict[str, Any]:
+    """An event as ``marsad.evaluate.score`` reads it: only what the keys and the historical flag need."""
+    return {
+        "type": etype,
+        "actors": [{"code": k} for k in actors],
+        "recipients": [{"code": k} for k in recipients],
+        "historical": historical,
+    }
+
+
 def _system(
     proposals: dict[str, list[Proposal]],
     th: Thresholds,
@@ -195,12 +206,7 @@ def _system(
             if key in events:  # historical only when every sentence of the event is
                 events[key]["historical"] &= hist[(doc_id, p.view_index)]
                 continue
-            events[key] = {
-                "type": p.type,
-                "actors": [{"code": k} for k in actors],
-                "recipients": [{"code": k} for k in recipients],
-                "historical": hist[(doc_id, p.view_index)],
-            }
+            events[key] = _scored(p.type, actors, recipients, hist[(doc_id, p.view_index)])
         out[doc_id] = list(events.values())
     return out
 
@@ -316,12 +322,7 @@ def _filter_system(
     out: dict[str, list[dict[str, Any]]] = {}
     for doc_id, items in pooled.items():
         out[doc_id] = [
-            {
-                "type": p.key[0],
-                "actors": [{"code": k} for k in p.key[1]],
-                "recipients": [{"code": k} for k in p.key[2]],
-                "historical": all(e.historical for e in p.events),
-            }
+            _scored(*p.key, all(e.historical for e in p.events))
             for p in (items[i] for i in kept_indices(items, probs[doc_id], keep, restore))
         ]
     return out
