@@ -27,6 +27,7 @@ from marsad.events.context import contexts_for, location_for
 from marsad.events.units import party_key
 from marsad.models.features import UnitView, role_features, type_features
 from marsad.models.linear import LinearModel
+from marsad.models.trees import TreeEnsemble
 from marsad.records import Event, Evidence, Party
 
 # "both": the same party key acts and receives, as in domestic events (Iranian police arrest Iranian
@@ -57,7 +58,7 @@ class Models:
     roles: LinearModel
     thresholds: Thresholds = field(default_factory=Thresholds)
     meta: dict[str, Any] = field(default_factory=dict)
-    events: LinearModel | None = None  # the event filter over pooled rule and model events
+    events: TreeEnsemble | None = None  # the event filter over pooled rule and model events
     readings: LinearModel | None = None  # the reading reranker (``marsad.models.rerank``)
 
 

@@ -2,10 +2,10 @@
 
 The rule coder and the model decoder make different mistakes (rules over-generate from every trigger;
 the model misses frames it has not seen). Both sets are pooled by scoring key (type, actor codes,
-recipient codes), and a small logistic regression decides for each pooled event whether to keep it,
-from what an analyst would check: who proposed it (rules, model, both), how sure the type model is
-about its sentence, how sure the role model is about its actors and recipients, whether a rival
-reading of the same sentence scores higher, how many sentences support it, and its type. It is trained
+recipient codes), and small gradient-boosted trees (``marsad.models.trees``) decide for each pooled
+event whether to keep it, from what an analyst would check: who proposed it (rules, model, both), how
+sure the type model is about its sentence, how sure the role model is about its actors and recipients,
+how the reranker ranked its reading, how many sentences support it, and its type. It is trained
 on out-of-fold proposals of the training set, with its threshold chosen there too.
 """
 
@@ -30,7 +30,7 @@ from marsad.models.decode import (
     sentence_type_scores,
 )
 from marsad.models.features import UnitView, role_features
-from marsad.models.linear import LinearModel
+from marsad.models.trees import Row, TreeEnsemble
 from marsad.records import Article, Event
 
 Key = tuple[str, frozenset[str], frozenset[str]]
@@ -43,7 +43,7 @@ class Pooled:
     key: Key
     events: list[Event] = field(default_factory=list)
     sources: set[str] = field(default_factory=set)
-    features: list[str] = field(default_factory=list)
+    features: Row = field(default_factory=dict)
 
 
 def event_key(e: Event) -> Key:
@@ -89,41 +89,25 @@ class _Scorer:
         return views, max(views, key=lambda i: self.p_type(i, p.key[0])) if views else None
 
 
-def _bucket(x: float) -> str:
-    return str(min(int(x * 10), 9))
-
-
-def _features(p: Pooled, scorer: _Scorer, views: list[int], best: int | None) -> list[str]:
+def _features(p: Pooled, scorer: _Scorer, views: list[int], best: int | None) -> Row:
     """The filter's features; ``views`` are the event's sentences, ``best`` the surest of them."""
     etype, actors, recipients = p.key
-    src = "+".join(sorted(p.sources))
-    feats = [
-        f"src={src}",
-        f"type={etype}",
-        f"src/type={src}/{etype}",
-        f"nact={min(len(actors), 3)}",
-        f"nrec={min(len(recipients), 3)}/{etype}",
-        f"nev={min(len(views), 3)}",
-    ]
+    feats: Row = {f"src={'+'.join(sorted(p.sources))}": 1.0, f"type={etype}": 1.0}
+    feats |= {"actors": len(actors), "recipients": len(recipients), "sentences": len(views)}
+    feats["historical"] = float(all(e.historical for e in p.events))
     if best is None:
-        return [*feats, "noview"]
-    feats += [
-        f"ptype={_bucket(scorer.p_type(best, etype))}",
-        f"ptype/type={_bucket(scorer.p_type(best, etype))}/{etype}",
-    ]
+        return feats | {"no_sentence": 1.0}
     a, r, b = (ROLE_LABELS.index(x) for x in ("actor", "recipient", "both"))
     keys = actors if etype not in UNDIRECTED else actors | recipients
-    pa = min((scorer.p_role(best, etype, k)[a] + scorer.p_role(best, etype, k)[b] for k in keys), default=0.0)
-    pr = min(
-        (scorer.p_role(best, etype, k)[r] + scorer.p_role(best, etype, k)[b] for k in recipients), default=1.0
-    )
-    if actors & recipients:
-        feats.append(f"domestic/type={etype}")
-    feats += [f"pact={_bucket(pa)}", f"prec={_bucket(pr)}", f"title={scorer.views[best].unit.is_title}"]
-    if any(scorer.views[i].unit.is_title for i in views):
-        feats.append("some_title")
-    if all(e.historical for e in p.events):
-        feats.append("historical")
+    roles = {k: scorer.p_role(best, etype, k) for k in keys | recipients}
+    feats |= {
+        "p_type": scorer.p_type(best, etype),
+        "p_actor": min((roles[k][a] + roles[k][b] for k in keys), default=0.0),
+        "p_recipient": min((roles[k][r] + roles[k][b] for k in recipients), default=1.0),
+        "domestic": float(bool(actors & recipients)),
+        "title": float(scorer.views[best].unit.is_title),
+        "some_title": float(any(scorer.views[i].unit.is_title for i in views)),
+    }
     return feats
 
 
@@ -151,7 +135,7 @@ def pool(article: Article, views: list[UnitView], models: Models) -> list[Pooled
         {(i, key[0], k) for key, (_, i) in sentences.items() if i is not None for k in key[1] | key[2]}
     )
     for key, p in pooled.items():
-        p.features = _features(p, scorer, *sentences[key]) + _reading_features(readings.get(key))
+        p.features = _features(p, scorer, *sentences[key]) | _reading_features(readings.get(key))
     return list(pooled.values())
 
 
@@ -164,11 +148,11 @@ def _best_readings(choices: list[Choice]) -> dict[Key, Choice]:
     return best
 
 
-def _reading_features(choice: Choice | None) -> list[str]:
+def _reading_features(choice: Choice | None) -> Row:
     """What the reranker thought of this reading of its sentence: its rank and probability."""
     if choice is None or choice.score is None:
-        return ["reading=none"]
-    return [f"reading_rank={min(choice.rank, 3)}", f"reading_p={_bucket(choice.score)}"]
+        return {"no_reading": 1.0, "reading_rank": MODEL_READINGS}
+    return {"reading_rank": choice.rank, "reading_p": choice.score}
 
 
 def kept_indices(pooled: list[Pooled], keep: Sequence[float], threshold: float, restore: float) -> list[int]:
@@ -188,7 +172,7 @@ def kept_indices(pooled: list[Pooled], keep: Sequence[float], threshold: float, 
     return chosen
 
 
-def select(pooled: list[Pooled], model: LinearModel, thresholds: Thresholds, article_id: str) -> list[Event]:
+def select(pooled: list[Pooled], model: TreeEnsemble, thresholds: Thresholds, article_id: str) -> list[Event]:
     """The pooled events ``kept_indices`` keeps; the model's reading wins when both proposed one."""
     out = []
     keep = model.scores_batch([p.features for p in pooled])[:, 0]

@@ -29,6 +29,7 @@ from marsad.models.features import role_features, type_features
 from marsad.models.filter import Pooled, kept_indices, pool
 from marsad.models.linear import LinearModel
 from marsad.models.rerank import Reading, candidate_readings, in_key_order, ranked, rule_reading
+from marsad.models.trees import Row, TreeEnsemble, dense
 
 FOLDS = 5
 MIN_P = 0.04  # proposals below this type probability are never accepted, whatever the thresholds
@@ -69,26 +70,35 @@ def _vectorize(rows: list[list[str]]) -> tuple[Any, list[str]]:
     return matrix, names
 
 
-def _fit_binary(
-    rows: list[list[str]], labels: list[int], seed: int, label: str, max_iter: int
-) -> LinearModel:
-    """A binary logistic regression over string features, kept whole (no weight is pruned)."""
-    from sklearn.linear_model import LogisticRegression
-
-    matrix, names = _vectorize(rows)
-    clf = LogisticRegression(C=1.0, solver="liblinear", random_state=seed, max_iter=max_iter)
-    clf.fit(matrix, np.array(labels))
-    return LinearModel.from_sklearn([label], names, clf.coef_, clf.intercept_, False, min_weight=0.0)
+FILTER_TREES = {"max_iter": 100, "learning_rate": 0.05, "max_leaf_nodes": 8, "min_samples_leaf": 20}
 
 
-def fit_filter(rows: list[list[str]], labels: list[int], seed: int) -> LinearModel:
-    """The event filter (``marsad.models.filter``): is this pooled event in the gold?"""
-    return _fit_binary(rows, labels, seed, "keep", max_iter=500)
+def fit_filter(rows: list[Row], labels: list[int], seed: int) -> TreeEnsemble:
+    """The event filter (``marsad.models.filter``): is this pooled event in the gold?
+
+    Small boosted trees, not a linear model: the filter's dozen numbers matter jointly (a weak actor
+    score is fine when the reranker ranked the reading first); cross-validation on the training set
+    measured +0.005 strict F1 over a logistic regression on the same numbers, bucketed, on two fold seeds.
+    """
+    from sklearn.ensemble import HistGradientBoostingClassifier
+
+    names = sorted({name for row in rows for name in row})
+    clf = HistGradientBoostingClassifier(**FILTER_TREES, early_stopping=False, random_state=seed)
+    clf.fit(dense(rows, names), np.array(labels))
+    return TreeEnsemble.from_sklearn("keep", names, clf)
 
 
 def fit_reranker(rows: list[list[str]], labels: list[int], seed: int) -> LinearModel:
-    """The reading reranker (``marsad.models.rerank``): is this the reading the gold gives?"""
-    return _fit_binary(rows, labels, seed, "right", max_iter=1000)
+    """The reading reranker (``marsad.models.rerank``): is this the reading the gold gives?
+
+    A logistic regression over string features, kept whole (no weight is pruned).
+    """
+    from sklearn.linear_model import LogisticRegression
+
+    matrix, names = _vectorize(rows)
+    clf = LogisticRegression(C=1.0, solver="liblinear", random_state=seed, max_iter=1000)
+    clf.fit(matrix, np.array(labels))
+    return LinearModel.from_sklearn(["right"], names, clf.coef_, clf.intercept_, False, min_weight=0.0)
 
 
 def fit_types(docs: list[DocExample], seed: int) -> LinearModel:
@@ -330,7 +340,7 @@ def _filter_system(
 
 def train_filter(
     docs: list[DocExample], pooled: dict[str, list[Pooled]], seed: int
-) -> tuple[LinearModel, float, float, Any]:
+) -> tuple[TreeEnsemble, float, float, Any]:
     """Fit the event filter; its threshold and type-restoring floor are chosen on out-of-fold scores."""
     labels = {d.doc_id: [int(p.key in _gold_keys(d)) for p in pooled[d.doc_id]] for d in docs}
     probs: dict[str, list[float]] = {}
@@ -416,8 +426,8 @@ def load(model_dir: Path) -> Models:
     names = {f.name for f in fields(Thresholds)}
     th = Thresholds(**{k: float(v) for k, v in report["thresholds"].items() if k in names})
     optional = {
-        name: LinearModel.load(model_dir, name) if (model_dir / f"{name}.json").is_file() else None
-        for name in ("events", "readings")
+        name: kind.load(model_dir, name) if (model_dir / f"{name}.json").is_file() else None
+        for name, kind in (("events", TreeEnsemble), ("readings", LinearModel))
     }
     types, roles = LinearModel.load(model_dir, "types"), LinearModel.load(model_dir, "roles")
     return Models(types, roles, th, report, **optional)
