@@ -178,3 +178,21 @@ def test_a_group_word_counts_its_members_and_leaders_are_people():
     _, mentions = link_text(text, "2018-05-01")
     groups = {m.text: sorted(mentions[i].code for i in m.refers_to) for m in mentions if m.kind == "group"}
     assert groups == {"الزعيمان": ["FRA", "USA"], "الدول الثلاث": ["DEU", "FRA", "USA"]}
+
+
+def test_hashtags_link_like_the_words_they_join():
+    text = "وقال مسؤولون في #البيت_الأبيض إن الأمين العام ينس #ستولتنبرغ و #دونالد_ترمب حذرا #إيران"
+    _, mentions = link_text(text, "2018-04-15")
+    linked = [(m.text, m.kb_id) for m in mentions if m.kb_id and m.kind != "institution"]
+    assert linked == [
+        ("البيت_الأبيض", "country:USA"),
+        ("الأمين العام ينس #ستولتنبرغ", "person:jens_stoltenberg"),  # the title and the name are one mention
+        ("دونالد_ترمب", "person:donald_trump"),
+        ("إيران", "country:IRN"),
+    ]
+    assert all(text[m.span.start : m.span.end] == m.text for m in mentions)
+
+
+def test_the_palestinian_presidency_is_palestinian():
+    _, mentions = link_text("ودانت الرئاسة الفلسطينية الهجوم", "2018-05-15")
+    assert [(m.text, m.code) for m in mentions] == [("الرئاسة الفلسطينية", "PSE")]

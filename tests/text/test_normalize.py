@@ -46,3 +46,11 @@ def test_every_normalised_character_maps_to_a_source_character(text):
 def test_normalize_is_idempotent(text):
     once = normalize_text(text)
     assert normalize_text(once) == once
+
+
+def test_hashtag_marks_go_and_underscores_become_spaces():
+    text = "حذر #دونالد_ترمب"
+    norm = normalize(text)
+    assert norm.text == "حذر دونالد ترمب"
+    i = norm.text.index("دونالد")
+    assert text[slice(*norm.span_to_orig(i, len(norm.text)))] == "دونالد_ترمب"

@@ -4,10 +4,11 @@ Two steps, both C-speed:
 
 1. ``fold``: a one-to-one character map (``str.translate``) that keeps the length: alef forms -> ا,
    alef maqsura -> ي, ta marbuta -> ه, hamza seats -> their base letter, Arabic-Indic and Persian digits
-   -> ASCII, Arabic punctuation and typographic quotes -> ASCII.
+   -> ASCII, Arabic punctuation and typographic quotes -> ASCII, the underscore of hashtags -> space.
 2. ``strip``: deletes characters that never matter for matching (diacritics incl. tanween, tatweel,
-   zero-width and bidi controls). Deletions are found with one regex pass; the map back to original
-   offsets is a short list of breakpoints, searched with ``bisect``.
+   zero-width and bidi controls, the hash of hashtags: "#البيت_الأبيض" matches "البيت الأبيض").
+   Deletions are found with one regex pass; the map back to original offsets is a short list of
+   breakpoints, searched with ``bisect``.
 
 The character tables live in ``data/charmap.json`` so a linguist can review them.
 """
