@@ -58,9 +58,10 @@ def article_views(article: Article) -> list[UnitView]:
     """Views of every sentence of an article, each with the parties carried from the one before."""
     views: list[UnitView] = []
     context: list[Party] = []
-    for unit in units(article):
+    for position, unit in enumerate(units(article)):
         cands = candidates(unit, article.mentions)
         views.append(UnitView.build(unit, cands, list(context), article.published))
+        views[-1].position = position
         if cands:
             context = [p for c in cands[:CONTEXT_PARTIES] for p in c.parties]
     counts = Counter(party_key(p) for v in views for c in v.cands for p in c.parties)

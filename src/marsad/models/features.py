@@ -42,6 +42,7 @@ class UnitView:
     )  # rule frames' roles by type
     topic: list[str] = field(default_factory=list)  # the article's most named party keys, most first
     cached_type_features: list[str] | None = None  # computed once: the type model and the filter use it
+    position: int = 0  # the sentence's index in its article (0: the title, 1: usually the lead)
 
     @classmethod
     def build(cls, unit: Unit, cands: list[Cand], context: list[Party], published: str | None) -> UnitView:
@@ -88,6 +89,7 @@ def _type_features(view: UnitView) -> list[str]:
                 feats.append(f"trig_fut={t.type}")
     feats += [f"mark={h.payloads[0].kind}" for h in view.marks]
     feats.append("title" if view.unit.is_title else "body")
+    feats.append(f"position={_bucket(view.position, (0, 1, 2, 3, 5, 8, 12))}")  # the lead reports the news
     feats += [f"kind={c.mention.kind}" for c in view.cands]
     feats.append(f"ncand={_bucket(len(view.keys()))}")
     return feats
