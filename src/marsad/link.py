@@ -156,6 +156,18 @@ def _country_after(
     return (entry, j + 1, hits[j].end) if entry and entry.code else (None, j, end)
 
 
+def _owner_after(hits: list[Hit[Entry]], i: int, kind: str, text: str) -> tuple[Entry | None, int, int]:
+    """The country or organisation right after the ``kind`` phrase at ``hits[i]``, by any of its forms.
+
+    Returns the owner (or None), the index of the next hit and the end of the phrase so far.
+    """
+    for form in {e.form for e in hits[i].payloads if e.kind == kind}:
+        owner, j, end = _country_after(hits, i + 1, text, hits[i].end, form)
+        if owner:
+            return owner, j, end
+    return None, i + 1, hits[i].end
+
+
 def _org_of(entry: Entry | None) -> str | None:
     """The organisation a title belongs to: "الأمين العام لحلف الناتو", "المبعوث الأممي"."""
     if entry is None:
@@ -185,11 +197,7 @@ def _compose_one(hits: list[Hit[Entry]], i: int, text: str) -> tuple[_Phrase, in
         return _Phrase(hit.start, hit.end, head, country=head.code), i + 1
     if head.form == "fixed":
         return _Phrase(hit.start, hit.end, head, country=head.code), i + 1
-    owner, j, end = None, i + 1, hit.end
-    for form in {e.form for e in hit.payloads if e.kind == head.kind}:
-        owner, j, end = _country_after(hits, i + 1, text, hit.end, form)
-        if owner:
-            break
+    owner, j, end = _owner_after(hits, i, head.kind, text)
     country = owner.code if owner else None
     if country is None and head.kind in ("institution", "generic"):
         country = _country_in(hits, j, text, end)
@@ -203,12 +211,7 @@ def _compose_one(hits: list[Hit[Entry]], i: int, text: str) -> tuple[_Phrase, in
             nxt = _entry(hits[j], "role")
             if nxt:
                 phrase.role = nxt
-                owner2, j2, end2 = None, j + 1, hits[j].end
-                for form in {e.form for e in hits[j].payloads if e.kind == "role"}:
-                    owner2, j2, end2 = _country_after(hits, j + 1, text, hits[j].end, form)
-                    if owner2:
-                        break
-                j, end = j2, end2
+                owner2, j, end = _owner_after(hits, j, "role", text)
                 phrase.country = owner2.code if owner2 else phrase.country
                 phrase.org = _org_of(owner2) or phrase.org
                 phrase.end = end
