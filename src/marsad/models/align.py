@@ -60,8 +60,7 @@ def article_views(article: Article) -> list[UnitView]:
     context: list[Party] = []
     for position, unit in enumerate(units(article)):
         cands = candidates(unit, article.mentions)
-        views.append(UnitView.build(unit, cands, list(context), article.published))
-        views[-1].position = position
+        views.append(UnitView.build(unit, cands, list(context), article.published, position))
         if cands:
             context = [p for c in cands[:CONTEXT_PARTIES] for p in c.parties]
     counts = Counter(party_key(p) for v in views for c in v.cands for p in c.parties)

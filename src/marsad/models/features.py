@@ -45,10 +45,12 @@ class UnitView:
     position: int = 0  # the sentence's index in its article (0: the title, 1: usually the lead)
 
     @classmethod
-    def build(cls, unit: Unit, cands: list[Cand], context: list[Party], published: str | None) -> UnitView:
+    def build(
+        cls, unit: Unit, cands: list[Cand], context: list[Party], published: str | None, position: int = 0
+    ) -> UnitView:
         trig_hits, marks = trigger_hits(unit.norm.text), markers().find(unit.norm.text)
         rules = rule_roles(unit, trig_hits, marks, cands) if trig_hits and cands else {}
-        return cls(unit, trig_hits, marks, cands, context, published, rules)
+        return cls(unit, trig_hits, marks, cands, context, published, rules, position=position)
 
     def triggers(self, etype: str) -> list[tuple[int, str]]:
         """(original-text offset, lemma) of every reading of a trigger of ``etype``, in text order."""

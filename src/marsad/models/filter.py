@@ -23,6 +23,7 @@ from marsad.models.decode import (
     UNDIRECTED,
     Choice,
     Models,
+    Proposal,
     Thresholds,
     assign_roles,
     events_from,
@@ -70,6 +71,12 @@ class _Scorer:
 
     def p_role(self, i: int, etype: str, key: str) -> np.ndarray:
         return self._roles[(i, etype, key)]
+
+    def remember(self, proposals: list[Proposal]) -> None:
+        """Keep the role scores the decoder already computed, so they are not computed again."""
+        for prop in proposals:
+            for key, row in zip(prop.keys, prop.p_roles, strict=True):
+                self._roles[(prop.view_index, prop.type, key)] = row
 
     def score_roles(self, wanted: set[tuple[int, str, str]]) -> None:
         """Role scores for every (sentence, type, key) not scored yet, in one batch."""
@@ -127,9 +134,7 @@ def pool(article: Article, views: list[UnitView], models: Models) -> list[Pooled
             p.events.append(e)
             p.sources.add(source)
     scorer = _Scorer(views, models, type_scores)
-    for prop in proposals:  # role scores the decoder already computed are not computed again
-        for key, row in zip(prop.keys, prop.p_roles, strict=True):
-            scorer._roles[(prop.view_index, prop.type, key)] = row
+    scorer.remember(proposals)
     sentences = {key: scorer.best_view(p) for key, p in pooled.items()}
     scorer.score_roles(
         {(i, key[0], k) for key, (_, i) in sentences.items() if i is not None for k in key[1] | key[2]}
