@@ -38,7 +38,7 @@ postgres-binaries:
 # camel-tools (MIT) is a benchmark peer only; --no-deps keeps its multi-GB torch out of the venv.
 bench: $(DEVSTAMP)
 	$(BIN)/pip install -q --no-deps 'camel-tools>=1.5' 'emoji>=2.0'
-	$(BIN)/python benchmarks/run_all.py
+	$(BIN)/python benchmarks/run_all.py $(if $(ONLY),--only $(ONLY))
 
 lint: $(DEVSTAMP)
 	$(BIN)/ruff check src tests benchmarks

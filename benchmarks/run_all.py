@@ -1,13 +1,16 @@
-"""Run every benchmark and write ``benchmarks/RESULTS.md`` (``make bench``).
+"""Run the benchmarks and write ``benchmarks/RESULTS.md`` (``make bench``).
 
 Each bench module exposes ``run() -> dict``; this runner calls them in turn on one core, records the
 machine, the package versions, the date and the git commit beside the numbers (figures from another
 machine or commit are not comparable), and prints a short summary. A bench that fails is reported as
-such and the others still run.
+such and the others still run. ``--only pipeline link`` re-runs some benches (the whole set takes about
+an hour, most of it the 100,000-article scale-up) and replaces only their sections of RESULTS.md; every
+section's footer names the commit and date it was measured at.
 """
 
 from __future__ import annotations
 
+import argparse
 import datetime as dt
 import os
 import platform
@@ -142,28 +145,81 @@ def summary(name: str, res: dict) -> str:
     return f"dates: accuracy {res['marsad']['accuracy']:.3f}"
 
 
-def main() -> int:
+def previous_sections(text: str) -> dict[str, str]:
+    """The sections of an earlier RESULTS.md, by bench title (a bench's own "##" subheadings stay inside)."""
+    titles = {f"## {title}": title for _, title, _, _ in BENCHES}
+    found: dict[str, list[str]] = {}
+    current: list[str] | None = None
+    for line in text.splitlines():
+        if line in titles:
+            current = found.setdefault(titles[line], [])
+        if current is not None:
+            current.append(line)
+    return {title: "\n".join(lines).rstrip() + "\n" for title, lines in found.items()}
+
+
+Bench = tuple[str, str, Callable[[], dict], Callable[[dict], str]]
+
+
+def run_one(bench: Bench) -> tuple[str, bool]:
+    """One bench: its RESULTS.md section, and whether it ran without failing."""
+    name, title, run, markdown = bench
+    t0 = time.perf_counter()
+    ok = True
+    try:
+        res = run()
+        body, line = markdown(res), summary(name, res)
+        goals = res.get("goals", {})
+        if goals:
+            line += f" - goals met {sum(goals.values())}/{len(goals)}"
+    except Exception:  # one broken bench must not hide the others' numbers
+        ok = False
+        body = f"FAILED:\n\n```\n{traceback.format_exc()[-3000:]}\n```"
+        line = f"{name}: FAILED (see RESULTS.md)"
+    took = time.perf_counter() - t0
+    stamp = f"{took:.0f} s; commit {_commit()}, {dt.date.today().isoformat()}"
+    print(f"{line}  [{took:.0f} s]", flush=True)
+    return "\n".join([f"## {title}", "", body, "", f"_({stamp})_", ""]), ok
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    names = [name for name, _, _, _ in BENCHES]
+    parser = argparse.ArgumentParser(
+        description="Run marsad's benchmarks on one core and write benchmarks/RESULTS.md. Every speed is "
+        "measured beside a floor in the same run; see benchmarks/README.md for what each figure means.",
+        epilog="benches: " + "; ".join(f"{name} ({title})" for name, title, _, _ in BENCHES),
+    )
+    parser.add_argument(
+        "--only",
+        nargs="+",
+        choices=names,
+        metavar="BENCH",
+        help="run only these benches and replace only their sections of RESULTS.md (default: all, "
+        "about an hour; 'scale' alone takes most of it)",
+    )
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    chosen = set(args.only or [name for name, _, _, _ in BENCHES])
+    kept = previous_sections(RESULTS.read_text(encoding="utf-8")) if args.only and RESULTS.exists() else {}
     sections = ["# marsad benchmarks", "", "Written by `make bench` (`benchmarks/run_all.py`); see "
                 "`benchmarks/README.md` for what each figure measures. Every speed is shown beside a floor "
-                "measured in the same run; times are min and median of the repetitions.", "", *machine(), ""]
-    lines: list[str] = []
+                "measured in the same run; times are min and median of the repetitions. Each section's "
+                "footer gives the commit it was measured at (`--only` re-runs some sections).", "",
+                *machine(), ""]
     failed = 0
-    for name, title, run, markdown in BENCHES:
-        t0 = time.perf_counter()
-        try:
-            res = run()
-            body, line = markdown(res), summary(name, res)
-            goals = res.get("goals", {})
-            if goals:
-                line += f" - goals met {sum(goals.values())}/{len(goals)}"
-        except Exception:  # one broken bench must not hide the others' numbers
-            failed += 1
-            body = f"FAILED:\n\n```\n{traceback.format_exc()[-3000:]}\n```"
-            line = f"{name}: FAILED (see RESULTS.md)"
-        took = time.perf_counter() - t0
-        sections += [f"## {title}", "", body, "", f"_({took:.0f} s)_", ""]
-        lines.append(line)
-        print(f"{line}  [{took:.0f} s]", flush=True)
+    for bench in BENCHES:
+        name, title = bench[0], bench[1]
+        if name in chosen:
+            section, ok = run_one(bench)
+            failed += not ok
+        elif title in kept:
+            section = kept[title]
+        else:
+            continue
+        sections.append(section)
     RESULTS.write_text("\n".join(sections), encoding="utf-8")
     print(f"{common.corpus().note}\nwrote {RESULTS.relative_to(common.REPO)}")
     return 1 if failed else 0
