@@ -73,6 +73,41 @@ def test_condemnation_is_accuse_with_direction():
     assert accuse and accuse[0].actors[0].code == "EGY"
 
 
+@pytest.mark.parametrize(
+    ("headline", "actors", "recipients"),
+    [
+        ("عقوبات أمريكية جديدة على إيران", ("USA",), ("IRN",)),
+        ("مباحثات أردنية سعودية بشأن مستجدات المنطقة", ("JOR", "SAU"), ()),
+        ("وانتقد الأردن الدعم الإيراني للحوثيين", ("IRN",), ("YEM",)),
+    ],
+)
+def test_a_nisba_after_a_trigger_noun_is_its_agent(headline, actors, recipients):
+    """"العقوبات الأمريكية": the adjective names who sanctions, even after a subject ("انتقد الأردن")."""
+    assert (actors, recipients) in {key[1:] for key in _keys(_rule_events(headline))}
+
+
+@pytest.mark.parametrize(
+    ("sentence", "actors", "recipients"),
+    [
+        ("اتهمت إيران الولايات المتحدة بدعم الإرهاب", ("IRN",), ("USA",)),
+        ("انتقدت روسيا الولايات المتحدة", ("RUS",), ("USA",)),
+    ],
+)
+def test_the_direct_object_of_a_verb_receives(sentence, actors, recipients):
+    """Verb, subject, object: the object needs no preposition to be the recipient."""
+    assert ("ACCUSE", actors, recipients) in _keys(_rule_events(sentence))
+
+
+def test_a_mention_after_an_adverbial_preposition_is_no_object():
+    from marsad.events.units import Cand, is_bare
+
+    def cand(prep: str) -> Cand:
+        return Cand(0, 1, prep, [], None)  # type: ignore[arg-type]
+
+    assert is_bare(cand("")) and is_bare(cand("اتهمت"))
+    assert not is_bare(cand("في")) and not is_bare(cand("علي")) and not is_bare(cand("ل"))
+
+
 def test_dates_relative_to_publication_and_historical_flag():
     events = _rule_events(
         "وأدان الرئيس المصري عبد الفتاح السيسي أمس الهجوم. وفي يناير 2017 وقع البلدان اتفاقا."

@@ -6,12 +6,13 @@ Per sentence, the cascade is:
    initiator) in the normalised sentence;
 2. drop triggers under negation or in a hypothetical clause (conditional threats stay THREATEN);
    a future or intended CONSULT becomes AGREE, as the guidelines say;
-3. assign parties with frames: a reversed frame ("تلقى اتصالا من X": X acts); the speaker of reported
-   speech ("وأكد X أن ..."); verb-subject order (the first bare mention after a verb); subject-verb order
-   and nominal headlines (the nearest bare mention before the trigger); a null subject continues the
-   previous actor of the article. Recipients are mentions after the trigger introduced by one of the
-   trigger's prepositions, or its direct object. "X و Y" gives compound actors; group words
-   ("الزعيمان") stand for the parties they refer to;
+3. assign parties with frames: a reversed frame ("تلقى اتصالا من X": X acts); a nisba adjective
+   right after a trigger noun ("العقوبات الأمريكية", "مباحثات أردنية سعودية": the adjectives act); the
+   speaker of reported speech ("وأكد X أن ..."); verb-subject order (the first bare mention after a
+   verb); subject-verb order and nominal headlines (the nearest bare mention before the trigger); a
+   null subject continues the previous actor of the article. Recipients are mentions after the trigger
+   introduced by one of the trigger's prepositions, or its direct object. "X و Y" gives compound
+   actors; group words ("الزعيمان") stand for the parties they refer to;
 4. keep one event per (type, actor codes, recipient codes) per article, with every evidence span.
 """
 
@@ -25,7 +26,7 @@ from functools import lru_cache
 from marsad.events import ontology
 from marsad.events.context import contexts_for, location_for
 from marsad.events.lexicon import Marker, Trigger, markers, trigger_hits
-from marsad.events.units import RECIPIENT_PREPS, Cand, Unit, candidates, party_key, units
+from marsad.events.units import RECIPIENT_PREPS, Cand, Unit, candidates, is_bare, party_key, units
 from marsad.records import Article, Event, Evidence, Mention, Party, Span
 from marsad.text.dates import DateMatch, find_dates
 from marsad.text.normalize import normalize_text
@@ -91,6 +92,8 @@ def _assign(
             p for c in cands if c is not init for p in c.parties if party_key(p) != party_key(initiator)
         ]
         return init.parties, others, initiator
+    if trig.pos == "noun":
+        actor_cand = _nisba_agent(unit.text, t_end, after)
     if actor_cand is None:
         actor_cand = _speaker(unit, marks, cands, t_start)
     if actor_cand is None and trig.pos != "noun":
@@ -107,6 +110,18 @@ def _assign(
     actor_ids = {(p.code, p.sector, p.kb_id) for p in actors}
     recipients = [p for p in recipients if (p.code, p.sector, p.kb_id) not in actor_ids]
     return actors, recipients, initiator
+
+
+def _nisba_agent(text: str, t_end: int, after: list[Cand]) -> Cand | None:
+    """A nisba adjective right after a trigger noun names its agent: "العقوبات الأمريكية", "القصف
+    الإسرائيلي", "مباحثات أردنية سعودية" (one other adjective may come between: "عقوبات اقتصادية أمريكية").
+
+    It outranks the sentence's subject: in "أدان الأردن القصف الإسرائيلي" Israel shells, Jordan condemns.
+    """
+    first = after[0] if after else None
+    if first is None or first.prep in RECIPIENT_PREPS or first.mention.kind != "demonym":
+        return None
+    return first if len(text[t_end : first.start].split()) <= 1 else None
 
 
 def rule_roles(
@@ -133,7 +148,10 @@ def rule_roles(
 
 
 def joined_by_and(text: str, left: Cand, right: Cand) -> bool:
+    """ "X و Y", or two nisba adjectives side by side ("مباحثات أردنية سعودية", "السعودية-المصرية")."""
     gap = text[left.end : right.start].strip(" ,،")
+    if gap in ("", "-") and left.mention.kind == right.mention.kind == "demonym":
+        return True
     return gap == "و" or (gap == "" and text[right.start : right.start + 1] == "و")
 
 
@@ -167,7 +185,7 @@ def _recipients(
     for c in after:
         if id(c) in used or c.start < start_from:
             continue
-        if c.prep in preps or not c.prep or trig.pos != "verb":
+        if c.prep in preps or is_bare(c) or trig.pos != "verb":
             return _compound(cands, c, text)
     return []
 

@@ -15,6 +15,11 @@ from marsad.text.normalize import NormText, normalize, normalize_text
 from marsad.text.sentences import split_sentences
 
 RECIPIENT_PREPS = frozenset({"مع", "الي", "علي", "ضد", "ل", "ب", "بين", "تجاه", "عن", "لدي", "من"})
+# Prepositions that put a mention in an adverbial (place, time, topic), not in a party's slot.
+ADVERBIAL_PREPS = frozenset(
+    {"في", "حول", "بشان", "خلال", "عند", "منذ", "عبر", "داخل", "خارج", "امام", "بعد", "قبل", "حتي", "وسط"}
+    | {"ك"}
+)
 PARTY_KINDS = frozenset(
     {
         "person",
@@ -93,6 +98,15 @@ def prep_before(text: str, start: int) -> str:
         return clitic[:1]
     before = normalize_text(text[max(0, start - 12) : start]).split()
     return before[-1].lstrip("وف") if before else ""
+
+
+def is_bare(cand: Cand) -> bool:
+    """No preposition governs the mention: a subject or a direct object ("اتهمت إيران الولايات المتحدة").
+
+    ``prep`` holds the word before the mention when no clitic is attached, so "bare" is "that word is
+    not a preposition", not "``prep`` is empty".
+    """
+    return cand.prep not in RECIPIENT_PREPS and cand.prep not in ADVERBIAL_PREPS
 
 
 def candidates(unit: Unit, mentions: list[Mention]) -> list[Cand]:
