@@ -89,6 +89,17 @@ def test_evaluate_on_the_bundled_gold():
     assert scores["documents"] == 1 and scores["strict"]["tp"] >= 2
 
 
+def test_evaluate_ablation_scores_every_coder_in_one_run():
+    gold = str(ROOT / "tests/fixtures/eval/seed_gold.jsonl")
+    table = json.loads(_marsad("evaluate", "--gold", gold, "--ablation", "--json").stdout)
+    assert list(table) == ["rules", "types", "roles", "full"]
+    rules_only = json.loads(_marsad("evaluate", "--gold", gold, "--no-model", "--json").stdout)
+    assert table["rules"]["strict"] == rules_only["strict"]
+    assert table["full"]["strict"]["tp"] >= 2
+    refused = _marsad("evaluate", "--gold", gold, "--ablation", "--system", gold)
+    assert refused.returncode == 2 and "--system" in refused.stderr
+
+
 def test_kb_search_and_stats():
     out = _marsad("kb", "search", "بوتين", "--json")
     assert any(h["name"] == "Vladimir Putin" for h in json.loads(out.stdout))

@@ -149,6 +149,16 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
             "found among the article's linked mentions)"
         )
         return 0
+    if args.ablation:
+        if args.system:
+            print("marsad evaluate: --ablation runs every coder itself; drop --system", file=sys.stderr)
+            return 2
+        results = ev.ablation(args.gold, include_historical=args.include_historical)
+        if args.json:
+            print(json.dumps({name: r.as_dict() for name, r in results.items()}, indent=1))
+        else:
+            print(ev.format_ablation(results))
+        return 0
     gold = ev.gold_events(args.gold)
     if args.system:
         system = ev.system_events_from_output(args.system)
@@ -217,6 +227,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--coder", choices=["types", "roles", "full"], default="full",
                    help="ablations: types = rule events the type model agrees with; roles = type and role "
                    "models decode; full = rules and models pooled through the event filter (default)")
+    p.add_argument("--ablation", action="store_true",
+                   help="score rules only, types, roles and full on the gold in one run, one line each")
     p.add_argument("--json", action="store_true", help="machine-readable scores")
     p.set_defaults(func=cmd_evaluate)
 

@@ -212,6 +212,35 @@ def actor_recall(path: str | Path, include_historical: bool = False) -> dict[str
     }
 
 
+ABLATION = ("rules", "types", "roles", "full")  # rules only, then each learned part added
+
+
+def ablation(gold_path: str | Path, include_historical: bool = False) -> dict[str, Scores]:
+    """Every coder of the ablation scored on the same gold in one run, so their differences compare.
+
+    rules: the rule coder alone; types: rule events the type model agrees with; roles: the type and
+    role models decode; full: rule and model events pooled through the event filter (the default).
+    """
+    gold = gold_events(gold_path)
+    runs = {"rules": False, "types": "types", "roles": "roles", "full": "full"}
+    return {
+        name: score(gold, system_events_from_run(gold_path, use_model=runs[name]), include_historical)
+        for name in ABLATION
+    }
+
+
+def format_ablation(results: dict[str, Scores]) -> str:
+    """One line per coder: strict P/R/F1, partial F1 and types F1, and strict F1 over the rules."""
+    base = results["rules"].strict.f1
+    lines = [f"{'coder':8} {'strict P':>8} {'R':>6} {'F1':>6} {'partial':>8} {'types':>6} {'vs rules':>9}"]
+    for name, s in results.items():
+        lines.append(
+            f"{name:8} {s.strict.precision:8.3f} {s.strict.recall:6.3f} {s.strict.f1:6.3f} "
+            f"{s.partial.f1:8.3f} {s.types.f1:6.3f} {s.strict.f1 - base:+9.3f}"
+        )
+    return "\n".join(lines)
+
+
 def format_report(scores: Scores) -> str:
     lines = [f"documents: {scores.documents}", f"{'':10} {'P':>6} {'R':>6} {'F1':>6}   tp   fp   fn"]
     for name, prf in (("strict", scores.strict), ("partial", scores.partial), ("types", scores.types)):
