@@ -107,7 +107,9 @@ def dates_markdown(res: dict) -> str:
     return out
 
 
-BENCHES: list[tuple[str, str, Callable[[], dict], Callable[[dict], str]]] = [
+Bench = tuple[str, str, Callable[[], dict], Callable[[dict], str]]  # name, title, run, markdown
+
+BENCHES: list[Bench] = [
     ("text", "Text layer: read + segment + normalise", bench_text.run, bench_text.markdown),
     ("link", "Actor linking and KB compile", bench_link.run, bench_link.markdown),
     ("pipeline", "Full pipeline (read, segment, link, code)", bench_pipeline.run, bench_pipeline.markdown),
@@ -156,9 +158,6 @@ def previous_sections(text: str) -> dict[str, str]:
         if current is not None:
             current.append(line)
     return {title: "\n".join(lines).rstrip() + "\n" for title, lines in found.items()}
-
-
-Bench = tuple[str, str, Callable[[], dict], Callable[[dict], str]]
 
 
 def run_one(bench: Bench) -> tuple[str, bool]:

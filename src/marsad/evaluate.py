@@ -212,7 +212,8 @@ def actor_recall(path: str | Path, include_historical: bool = False) -> dict[str
     }
 
 
-ABLATION = ("rules", "types", "roles", "full")  # rules only, then each learned part added
+# Rules only, then each learned part added: the coder's name and how ``system_events_from_run`` runs it.
+ABLATION: dict[str, bool | str] = {"rules": False, "types": "types", "roles": "roles", "full": "full"}
 
 
 def ablation(gold_path: str | Path, include_historical: bool = False) -> dict[str, Scores]:
@@ -222,10 +223,9 @@ def ablation(gold_path: str | Path, include_historical: bool = False) -> dict[st
     role models decode; full: rule and model events pooled through the event filter (the default).
     """
     gold = gold_events(gold_path)
-    runs = {"rules": False, "types": "types", "roles": "roles", "full": "full"}
     return {
-        name: score(gold, system_events_from_run(gold_path, use_model=runs[name]), include_historical)
-        for name in ABLATION
+        name: score(gold, system_events_from_run(gold_path, use_model=coder), include_historical)
+        for name, coder in ABLATION.items()
     }
 
 

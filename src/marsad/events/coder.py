@@ -113,10 +113,10 @@ def _assign(
 
 
 def _nisba_agent(text: str, t_end: int, after: list[Cand]) -> Cand | None:
-    """A nisba adjective right after a trigger noun names its agent: "العقوبات الأمريكية", "القصف
-    الإسرائيلي", "مباحثات أردنية سعودية" (one other adjective may come between: "عقوبات اقتصادية أمريكية").
+    """A nisba adjective right after a trigger noun names its agent: "العقوبات الأمريكية", "مباحثات
+    أردنية سعودية" (one other adjective may come between: "عقوبات اقتصادية أمريكية").
 
-    It outranks the sentence's subject: in "أدان الأردن القصف الإسرائيلي" Israel shells, Jordan condemns.
+    It outranks the sentence's subject: in "انتقد الأردن الدعم الإيراني" Iran supports, Jordan criticises.
     """
     first = after[0] if after else None
     if first is None or first.prep in RECIPIENT_PREPS or first.mention.kind != "demonym":

@@ -17,8 +17,10 @@ from marsad.text.sentences import split_sentences
 RECIPIENT_PREPS = frozenset({"مع", "الي", "علي", "ضد", "ل", "ب", "بين", "تجاه", "عن", "لدي", "من"})
 # Prepositions that put a mention in an adverbial (place, time, topic), not in a party's slot.
 ADVERBIAL_PREPS = frozenset(
-    {"في", "حول", "بشان", "خلال", "عند", "منذ", "عبر", "داخل", "خارج", "امام", "بعد", "قبل", "حتي", "وسط"}
-    | {"ك"}
+    {
+        "في", "حول", "بشان", "خلال", "عند", "منذ", "عبر", "داخل", "خارج", "امام", "بعد", "قبل", "حتي",
+        "وسط", "ك",
+    }
 )
 PARTY_KINDS = frozenset(
     {
