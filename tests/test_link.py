@@ -196,3 +196,15 @@ def test_hashtags_link_like_the_words_they_join():
 def test_the_palestinian_presidency_is_palestinian():
     _, mentions = link_text("ودانت الرئاسة الفلسطينية الهجوم", "2018-05-15")
     assert [(m.text, m.code) for m in mentions] == [("الرئاسة الفلسطينية", "PSE")]
+
+
+@pytest.mark.parametrize("text", ["قتل ثلاثة في دمشق", "وفي دمشق قتل ثلاثة", "اجتمعوا أمس في الرياض"])
+def test_a_capital_after_fi_is_a_place_not_an_actor(text):
+    """"في" once lost its "ف" to the conjunction stripping, so "في دمشق" linked Damascus as a party."""
+    _, mentions = link_text(text, "2018-05-01")
+    assert [m.text for m in mentions if m.kind == "capital"] == []
+
+
+def test_a_capital_as_subject_is_its_government():
+    _, mentions = link_text("أعلنت دمشق رفضها للقرار", "2018-05-01")
+    assert [(m.text, m.code) for m in mentions] == [("دمشق", "SYR")]

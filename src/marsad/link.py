@@ -474,7 +474,9 @@ def _is_place_name(phrase: _Phrase, text: str) -> bool:
         word_start -= 1
     clitic = text[word_start : phrase.start].lstrip("وف")
     before = re.findall(r"[^\W\d_]+", text[max(0, word_start - 20) : word_start])
-    prev = before[-1].lstrip("وف") if before else ""
+    prev = before[-1] if before else ""
+    if prev not in LOCATIVES and prev[:1] in ("و", "ف"):
+        prev = prev[1:]  # "وفي", "والي": a conjunction, not the "ف" of "في"
     if prev.startswith("ال") and prev[2:] in PROCESS_NOUNS:
         prev = prev[2:]
     return clitic in ("ب", "ل") or prev in LOCATIVES or prev in PROCESS_NOUNS

@@ -98,6 +98,20 @@ def test_the_direct_object_of_a_verb_receives(sentence, actors, recipients):
     assert ("ACCUSE", actors, recipients) in _keys(_rule_events(sentence))
 
 
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("بوتين يزور تركيا", ("CONSULT", ("RUS",), ("TUR",))),
+        ("إيران تتهم الولايات المتحدة بدعم الإرهاب", ("ACCUSE", ("IRN",), ("USA",))),
+        ("ترامب الذي يزور السعودية", ("CONSULT", ("USA",), ("SAU",))),
+        ("وكانت إيران قد اتهمت إسرائيل", ("ACCUSE", ("IRN",), ("ISR",))),
+    ],
+)
+def test_a_party_right_before_the_verb_is_its_subject(sentence, expected):
+    """Subject-verb order (headlines, relative clauses): the party after the verb is its object."""
+    assert expected in _keys(_rule_events(sentence))
+
+
 def test_a_mention_after_an_adverbial_preposition_is_no_object():
     from marsad.events.units import Cand, is_bare
 

@@ -94,6 +94,8 @@ def _assign(
         return init.parties, others, initiator
     if trig.pos == "noun":
         actor_cand = _nisba_agent(unit.text, t_end, after)
+    if actor_cand is None and trig.pos != "noun":
+        actor_cand = _subject_before(unit.text, cands, before, t_start)
     if actor_cand is None:
         actor_cand = _speaker(unit, marks, cands, t_start)
     if actor_cand is None and trig.pos != "noun":
@@ -110,6 +112,21 @@ def _assign(
     actor_ids = {(p.code, p.sector, p.kb_id) for p in actors}
     recipients = [p for p in recipients if (p.code, p.sector, p.kb_id) not in actor_ids]
     return actors, recipients, initiator
+
+
+# What may stand between a subject and the verb right after it: nothing ("إيران تتهم واشنطن"), a relative
+# pronoun ("ترامب الذي يزور السعودية") or "قد" ("وكانت إيران قد اتهمت").
+SUBJECT_LINKS = frozenset({"", "الذي", "التي", "اللذان", "اللتان", "الذين", "اللذين", "اللتين", "قد", "لقد"})
+
+
+def _subject_before(text: str, cands: list[Cand], before: list[Cand], t_start: int) -> Cand | None:
+    """Subject-verb order, as in headlines: a party right before the verb is its subject, and the party
+    after it is the object ("بوتين يزور تركيا", "إيران تتهم الولايات المتحدة"), not the other way round."""
+    if not before or before[-1].prep in RECIPIENT_PREPS:
+        return None
+    if normalize_text(text[before[-1].end : t_start].strip(" ,،")) not in SUBJECT_LINKS:
+        return None
+    return _head_of_compound(cands, before[-1], text)
 
 
 def _nisba_agent(text: str, t_end: int, after: list[Cand]) -> Cand | None:
