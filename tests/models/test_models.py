@@ -145,3 +145,24 @@ def test_a_type_the_filter_dropped_whole_comes_back_only_over_the_floor_and_only
     assert kept_indices(items, keep, 0.5, 0.08) == [0, 1]
     assert kept_indices(items, keep, 0.5, 1.01) == [0]  # a floor over 1: dropped types stay dropped
     assert kept_indices(items, keep, 0.12, 0.08) == [0, 1, 3]  # SUPPORT is kept, so ARE stays out
+
+
+def test_the_filter_weighs_each_event_with_what_the_whole_article_says():
+    from marsad.models import shipped
+    from marsad.models.align import article_views
+    from marsad.models.filter import pool
+    from marsad.pipeline import process, text_document
+
+    text = (
+        "مصر تدين الهجوم الإسرائيلي على غزة\n"
+        "وأدانت مصر بشدة الهجوم الإسرائيلي على قطاع غزة. وقال وزير الخارجية المصري إن بلاده تدين التصعيد."
+    )
+    article = process(text_document(text, "2024-01-01"), events=False)[0]
+    pooled = pool(article, article_views(article), shipped().models)
+    accuse = [p for p in pooled if p.key[0] == "ACCUSE"]
+    assert accuse
+    for p in accuse:
+        assert p.features["doc_p_type"] >= p.features["p_type"]  # the article's surest sentence, any
+        assert p.features["doc_type_sentences"] >= 2  # told in the title and in the body
+    egypt = next(p for p in accuse if p.key[1] == {"EGY"})
+    assert egypt.features["topic_actor"] == 1.0  # Egypt is the party the article names most

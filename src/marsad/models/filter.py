@@ -4,9 +4,10 @@ The rule coder and the model decoder make different mistakes (rules over-generat
 the model misses frames it has not seen). Both sets are pooled by scoring key (type, actor codes,
 recipient codes), and small gradient-boosted trees (``marsad.models.trees``) decide for each pooled
 event whether to keep it, from what an analyst would check: who proposed it (rules, model, both), how
-sure the type model is about its sentence, how sure the role model is about its actors and recipients,
-how the reranker ranked its reading, how many sentences support it, and its type. It is trained
-on out-of-fold proposals of the training set, with its threshold chosen there too.
+sure the type model is about its sentence and about the whole article, how sure the role model is about
+its actors and recipients, whether they are the parties the article is about, how the reranker ranked
+its reading, how many sentences support it, and its type. It is trained on out-of-fold proposals of the
+training set, with its threshold chosen there too.
 """
 
 from __future__ import annotations
@@ -102,6 +103,7 @@ def _features(p: Pooled, scorer: _Scorer, views: list[int], best: int | None) ->
     feats: Row = {f"src={'+'.join(sorted(p.sources))}": 1.0, f"type={etype}": 1.0}
     feats |= {"actors": len(actors), "recipients": len(recipients), "sentences": len(views)}
     feats["historical"] = float(all(e.historical for e in p.events))
+    feats |= _article_features(p.key, scorer)
     if best is None:
         return feats | {"no_sentence": 1.0}
     a, r, b = (ROLE_LABELS.index(x) for x in ("actor", "recipient", "both"))
@@ -116,6 +118,24 @@ def _features(p: Pooled, scorer: _Scorer, views: list[int], best: int | None) ->
         "some_title": float(any(scorer.views[i].unit.is_title for i in views)),
     }
     return feats
+
+
+def _article_features(key: Key, scorer: _Scorer) -> Row:
+    """What the whole article says for the event, beyond its own sentences.
+
+    An article that reports a type several times, or whose surest sentence for it lies elsewhere, makes
+    the type likelier; an event between the parties the article is about (its most named) is likelier
+    than one between parties named in passing.
+    """
+    etype, actors, recipients = key
+    column = scorer.type_scores[:, scorer.type_column[etype]]
+    topic = scorer.views[0].topic if scorer.views else []
+    return {
+        "doc_p_type": float(column.max()) if len(column) else 0.0,
+        "doc_type_sentences": float((column >= 0.5).sum()),
+        "topic_parties": float(sum(k in topic for k in actors | recipients)),
+        "topic_actor": float(any(k in topic for k in actors)),
+    }
 
 
 def pool(article: Article, views: list[UnitView], models: Models) -> list[Pooled]:
