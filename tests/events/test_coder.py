@@ -112,6 +112,12 @@ def test_a_party_right_before_the_verb_is_its_subject(sentence, expected):
     assert expected in _keys(_rule_events(sentence))
 
 
+def test_joint_speakers_before_the_verb_are_the_actors_and_a_people_plural_is_no_nisba_agent():
+    """"الفلسطينيين" after "لتهجير" is the object of another noun, not an adjective naming who rejects."""
+    events = _rule_events("الرئيس السيسي وملك البحرين يؤكدان رفضهما القاطع لتهجير الفلسطينيين")
+    assert {key[1] for key in _keys(events) if key[0] == "REJECT"} == {("BHR", "EGY")}
+
+
 def test_a_mention_after_an_adverbial_preposition_is_no_object():
     from marsad.events.units import Cand, is_bare
 

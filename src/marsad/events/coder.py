@@ -72,7 +72,7 @@ def _speaker(unit: Unit, marks: list[Hit[Marker]], cands: list[Cand], pos: int) 
     if bare:
         return bare[0]
     before = [c for c in cands if c.end <= s_end and c.prep not in RECIPIENT_PREPS]
-    return before[-1] if before else None
+    return _head_of_compound(cands, before[-1], unit.text) if before else None  # "X و Y يؤكدان"
 
 
 def _assign(
@@ -129,6 +129,9 @@ def _subject_before(text: str, cands: list[Cand], before: list[Cand], t_start: i
     return _head_of_compound(cands, before[-1], text)
 
 
+PEOPLE_PLURALS = ("يين", "يون")  # "الفلسطينيين", "السوريون": a demonym as a noun for people
+
+
 def _nisba_agent(text: str, t_end: int, after: list[Cand]) -> Cand | None:
     """A nisba adjective right after a trigger noun names its agent: "العقوبات الأمريكية", "مباحثات
     أردنية سعودية" (one other adjective may come between: "عقوبات اقتصادية أمريكية").
@@ -138,6 +141,8 @@ def _nisba_agent(text: str, t_end: int, after: list[Cand]) -> Cand | None:
     first = after[0] if after else None
     if first is None or first.prep in RECIPIENT_PREPS or first.mention.kind != "demonym":
         return None
+    if normalize_text(first.mention.text).endswith(PEOPLE_PLURALS):
+        return None  # "لتهجير الفلسطينيين": people, the object of another noun, not an adjective
     return first if len(text[t_end : first.start].split()) <= 1 else None
 
 
