@@ -67,6 +67,17 @@ def test_future_meeting_is_agree_not_consult():
     assert {e.type for e in events} == {"AGREE"}
 
 
+def test_a_visit_under_way_is_consult_by_the_agent_of_its_clause():
+    """"يقوم بها" is no future marker, and it introduces the visitor: Obama is visiting Kenya now."""
+    events = _rule_events("خلال زيارة رسمية يقوم بها الرئيس الأميركي باراك أوباما إلى كينيا")
+    assert _keys(events) == {("CONSULT", ("USA",), ("KEN",))}
+
+
+def test_a_clause_of_doing_after_an_event_noun_names_its_agent():
+    events = _rule_events("وأدانت مصر الغارات التي شنها الطيران الإسرائيلي على غزة")
+    assert ("ASSAULT", ("ISR",), ("PSE",)) in _keys(events)
+
+
 def test_condemnation_is_accuse_with_direction():
     events = _rule_events("أدانت وزارة الخارجية المصرية الغارات الإسرائيلية على غزة.")
     accuse = [e for e in events if e.type == "ACCUSE"]

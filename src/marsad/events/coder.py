@@ -32,7 +32,7 @@ from marsad.text.dates import DateMatch, find_dates
 from marsad.text.normalize import normalize_text
 from marsad.text.phrases import Hit
 
-ACTOR_WINDOW = 60  # characters after a verb within which its subject is looked for (VSO order)
+ACTOR_WINDOW = 60  # characters after a trigger within which its agent is looked for (VSO order, "يقوم بها X")
 NEGATION_WINDOW = 12  # characters before a trigger in which a negation particle negates it
 HISTORICAL_DAYS = 30
 
@@ -92,7 +92,9 @@ def _assign(
             p for c in cands if c is not init for p in c.parties if party_key(p) != party_key(initiator)
         ]
         return init.parties, others, initiator
-    if trig.pos == "noun":
+    if trig.pos != "verb":
+        actor_cand = _carried_out_by(unit.text, t_end, after)
+    if actor_cand is None and trig.pos == "noun":
         actor_cand = _nisba_agent(unit.text, t_end, after)
     if actor_cand is None and trig.pos != "noun":
         actor_cand = _subject_before(unit.text, cands, before, t_start)
@@ -127,6 +129,23 @@ def _subject_before(text: str, cands: list[Cand], before: list[Cand], t_start: i
     if normalize_text(text[before[-1].end : t_start].strip(" ,،")) not in SUBJECT_LINKS:
         return None
     return _head_of_compound(cands, before[-1], text)
+
+
+# "زيارة يقوم بها X", "الغارات التي شنها X", "الهجوم الذي نفذته X": a verb of doing, with a pronoun for the
+# event noun, between the noun and its agent.
+_CARRIED_OUT_BY = re.compile(
+    r"^(?:\S+\s+){0,2}?(?:(?:الذي|التي|اللذين|اللتين)\s+)?"
+    r"(?:(?:قام|قامت|يقوم|تقوم|سيقوم|ستقوم)\s+(?:بها|به|بهما|بهم)"
+    r"|(?:اجرا|اجرت|يجري|تجري|شن|شنت|يشن|تشن|نفذ|نفذت|ينفذ|تنفذ|ارتكب|ارتكبت|يرتكب|ترتكب)(?:ها|ه|هما|هم))$"
+)
+
+
+def _carried_out_by(text: str, t_end: int, after: list[Cand]) -> Cand | None:
+    """The agent a clause of doing introduces after an event noun: "زيارة يقوم بها أوباما إلى كينيا"."""
+    if not after or after[0].start - t_end > ACTOR_WINDOW:
+        return None
+    between = normalize_text(text[t_end : after[0].start]).strip(" ,،")
+    return after[0] if _CARRIED_OUT_BY.match(between) else None
 
 
 PEOPLE_PLURALS = ("يين", "يون")  # "الفلسطينيين", "السوريون": a demonym as a noun for people
