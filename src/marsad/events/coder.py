@@ -6,11 +6,13 @@ Per sentence, the cascade is:
    initiator) in the normalised sentence;
 2. drop triggers under negation or in a hypothetical clause (conditional threats stay THREATEN);
    a future or intended CONSULT becomes AGREE, as the guidelines say;
-3. assign parties with frames: a reversed frame ("تلقى اتصالا من X": X acts); a nisba adjective
-   right after a trigger noun ("العقوبات الأمريكية", "مباحثات أردنية سعودية": the adjectives act); the
-   speaker of reported speech ("وأكد X أن ..."); verb-subject order (the first bare mention after a
-   verb); subject-verb order and nominal headlines (the nearest bare mention before the trigger); a
-   null subject continues the previous actor of the article. Recipients are mentions after the trigger
+3. assign parties with frames: a reversed frame ("تلقى اتصالا من X": X acts); a clause of doing after
+   an event noun ("زيارة يقوم بها X", "الغارات التي شنها X"); a nisba adjective right after a trigger
+   noun ("العقوبات الأمريكية", "مباحثات أردنية سعودية": the adjectives act); subject-verb order, a party
+   right before the verb ("إيران تتهم واشنطن", "ترامب الذي يزور"); the speaker of reported speech
+   ("وأكد X أن ...", "X و Y يؤكدان"); verb-subject order (the first bare mention after a verb); nominal
+   headlines (the nearest bare mention before the trigger); a null subject continues the previous
+   actor of the article. Recipients are mentions after the trigger
    introduced by one of the trigger's prepositions, or its direct object. "X و Y" gives compound
    actors; group words ("الزعيمان") stand for the parties they refer to;
 4. keep one event per (type, actor codes, recipient codes) per article, with every evidence span.
