@@ -12,9 +12,9 @@ Per sentence, the cascade is:
    right before the verb ("إيران تتهم واشنطن", "ترامب الذي يزور"); the speaker of reported speech
    ("وأكد X أن ...", "X و Y يؤكدان"); verb-subject order (the first bare mention after a verb); nominal
    headlines (the nearest bare mention before the trigger); a null subject continues the previous
-   actor of the article. Recipients are mentions after the trigger
-   introduced by one of the trigger's prepositions, or its direct object. "X و Y" gives compound
-   actors; group words ("الزعيمان") stand for the parties they refer to;
+   actor of the article. Recipients are mentions after the trigger introduced by one of the trigger's
+   prepositions, or its direct object. "X و Y" gives compound actors; group words ("الزعيمان") stand
+   for the parties they refer to;
 4. keep one event per (type, actor codes, recipient codes) per article, with every evidence span.
 """
 
@@ -73,8 +73,14 @@ def _speaker(unit: Unit, marks: list[Hit[Marker]], cands: list[Cand], pos: int) 
     bare = [c for c in after if c.prep not in RECIPIENT_PREPS]
     if bare:
         return bare[0]
-    before = [c for c in cands if c.end <= s_end and c.prep not in RECIPIENT_PREPS]
-    return _head_of_compound(cands, before[-1], unit.text) if before else None  # "X و Y يؤكدان"
+    return _last_subject_before(cands, s_end, unit.text)  # "X و Y يؤكدان"
+
+
+def _last_subject_before(cands: list[Cand], pos: int, text: str) -> Cand | None:
+    """The last mention ending before ``pos`` that no recipient preposition governs, taken with the
+    mentions joined to it by "و" (a compound subject before its verb: "بوتين وبزشكيان يؤكدان")."""
+    bare = [c for c in cands if c.end <= pos and c.prep not in RECIPIENT_PREPS]
+    return _head_of_compound(cands, bare[-1], text) if bare else None
 
 
 def _assign(
@@ -107,8 +113,7 @@ def _assign(
             (c for c in after if c.prep not in RECIPIENT_PREPS and c.start - t_end <= ACTOR_WINDOW), None
         )
     if actor_cand is None:
-        bare = [c for c in before if c.prep not in RECIPIENT_PREPS]
-        actor_cand = _head_of_compound(cands, bare[-1], unit.text) if bare else None
+        actor_cand = _last_subject_before(cands, t_start, unit.text)
     actors = _compound(cands, actor_cand, unit.text) if actor_cand else list(state.last_actors)
     used = {id(actor_cand)} if actor_cand else set()
     recipients = _recipients(after, trig, actor_cand, used, unit.text, cands)
