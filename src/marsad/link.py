@@ -25,6 +25,7 @@ from marsad.kb.model import ROLE_RANK, Office, Person, load_kb, parse_day
 from marsad.records import Article, Mention, Span
 from marsad.text.normalize import NormText, normalize, normalize_text
 from marsad.text.phrases import Hit
+from marsad.text.tokenize import without_conjunction
 
 KIND_PRIORITY = (
     "person",
@@ -474,9 +475,7 @@ def _is_place_name(phrase: _Phrase, text: str) -> bool:
         word_start -= 1
     clitic = text[word_start : phrase.start].lstrip("وف")
     before = re.findall(r"[^\W\d_]+", text[max(0, word_start - 20) : word_start])
-    prev = before[-1] if before else ""
-    if prev not in LOCATIVES and prev[:1] in ("و", "ف"):
-        prev = prev[1:]  # "وفي", "والي": a conjunction, not the "ف" of "في"
+    prev = without_conjunction(before[-1], LOCATIVES) if before else ""  # "وفي", "والي"
     if prev.startswith("ال") and prev[2:] in PROCESS_NOUNS:
         prev = prev[2:]
     return clitic in ("ب", "ل") or prev in LOCATIVES or prev in PROCESS_NOUNS

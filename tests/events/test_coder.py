@@ -139,6 +139,26 @@ def test_a_mention_after_an_adverbial_preposition_is_no_object():
     assert not is_bare(cand("في")) and not is_bare(cand("علي")) and not is_bare(cand("ل"))
 
 
+
+def test_a_place_after_fi_is_the_target_of_the_verb_before_it():
+    """ "في" is adverbial, yet "قصفت ... مواقع في سوريا" is an assault on Syria."""
+    events = _rule_events("قصفت الطائرات الإسرائيلية مواقع في سوريا أمس.")
+    assert ("ASSAULT", ("ISR",), ("SYR",)) in _keys(events)
+
+def test_the_governing_word_keeps_its_own_first_letter():
+    """ "في" and "وسط" start with the letters of the conjunctions و ف; only a real conjunction goes."""
+    from marsad.events.units import prep_before
+
+    for text, governing in [
+        ("اجتمع الوزير في دمشق", "في"),
+        ("وفي دمشق", "في"),
+        ("انفجار وسط دمشق", "وسط"),
+        ("وقال دمشق", "قال"),
+        ("وبدمشق", "ب"),
+    ]:
+        assert prep_before(text, len(text) - len("دمشق")) == governing, text
+
+
 def test_dates_relative_to_publication_and_historical_flag():
     events = _rule_events(
         "وأدان الرئيس المصري عبد الفتاح السيسي أمس الهجوم. وفي يناير 2017 وقع البلدان اتفاقا."

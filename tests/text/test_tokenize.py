@@ -1,4 +1,4 @@
-from marsad.text.tokenize import split_clitics, tokenize
+from marsad.text.tokenize import split_clitics, tokenize, without_conjunction
 
 
 def test_proclitics_and_article_are_split():
@@ -17,3 +17,13 @@ def test_token_spans_index_the_original_text():
     for tok in tokenize(text):
         assert text[tok.start : tok.end].replace("ّ", "").replace("ُ", "").replace("َ", "")
     assert [text[t.start : t.end] for t in tokenize(text)] == ["أكّد", "الرئيسُ", "رفضَهما"]
+
+
+def test_a_conjunction_goes_but_a_function_word_keeps_its_first_letter():
+    prepositions = {"في", "من", "وسط"}
+    assert without_conjunction("وفي", prepositions) == "في"
+    assert without_conjunction("فمن", prepositions) == "من"
+    assert without_conjunction("في", prepositions) == "في"
+    assert without_conjunction("وسط", prepositions) == "وسط"
+    assert without_conjunction("وقال", prepositions) == "قال"
+    assert without_conjunction("قال", prepositions) == "قال"

@@ -37,6 +37,9 @@ from marsad.text.phrases import Hit
 ACTOR_WINDOW = 60  # characters after a trigger within which its agent is looked for (VSO order, "يقوم بها X")
 NEGATION_WINDOW = 12  # characters before a trigger in which a negation particle negates it
 HISTORICAL_DAYS = 30
+# "في" is adverbial (is_bare says no), yet after a verb the place it names is often the target: "شنت
+# غارات في سوريا" is an assault on Syria. Refusing it cost the rules 9 true events on the training set.
+TARGET_PLACE_PREPS = frozenset({"في"})
 
 
 @dataclass(slots=True)
@@ -228,7 +231,7 @@ def _head_of_compound(cands: list[Cand], last: Cand, text: str) -> Cand:
 def _recipients(
     after: list[Cand], trig: Trigger, actor: Cand | None, used: set[int], text: str, cands: list[Cand]
 ) -> list[Party]:
-    preps = set(trig.recipient_preps) | RECIPIENT_PREPS
+    preps = set(trig.recipient_preps) | RECIPIENT_PREPS | TARGET_PLACE_PREPS
     start_from = actor.end if actor is not None and actor in after else -1
     for c in after:
         if id(c) in used or c.start < start_from:

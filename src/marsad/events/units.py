@@ -13,6 +13,7 @@ from marsad.records import Article, Mention, Party
 from marsad.segment import place_dateline_end
 from marsad.text.normalize import NormText, normalize, normalize_text
 from marsad.text.sentences import split_sentences
+from marsad.text.tokenize import without_conjunction
 
 RECIPIENT_PREPS = frozenset({"مع", "الي", "علي", "ضد", "ل", "ب", "بين", "تجاه", "عن", "لدي", "من"})
 # Prepositions that put a mention in an adverbial (place, time, topic), not in a party's slot.
@@ -22,6 +23,7 @@ ADVERBIAL_PREPS = frozenset(
         "وسط", "ك",
     }
 )
+GOVERNING_WORDS = RECIPIENT_PREPS | ADVERBIAL_PREPS
 PARTY_KINDS = frozenset(
     {
         "person",
@@ -99,7 +101,7 @@ def prep_before(text: str, start: int) -> str:
     if clitic:
         return clitic[:1]
     before = normalize_text(text[max(0, start - 12) : start]).split()
-    return before[-1].lstrip("وف") if before else ""
+    return without_conjunction(before[-1], GOVERNING_WORDS) if before else ""
 
 
 def is_bare(cand: Cand) -> bool:

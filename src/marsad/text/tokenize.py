@@ -10,6 +10,7 @@ matchers that know the lexicon (the actor and trigger automata) re-check boundar
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -45,6 +46,7 @@ PREFIXES: tuple[str, ...] = (
     "ل",
     "ك",
 )
+CONJUNCTIONS = ("و", "ف")
 # Pronoun enclitics, longest first.
 SUFFIXES: tuple[str, ...] = ("هما", "كما", "هم", "هن", "كم", "كن", "نا", "ها", "ه", "ك", "ي")
 MIN_STEM = 3
@@ -70,6 +72,17 @@ def split_clitics(word: str) -> tuple[str, str, str]:
     suffix = next((s for s in SUFFIXES if rest.endswith(s) and len(rest) - len(s) >= MIN_STEM), "")
     stem = rest[: len(rest) - len(suffix)] if suffix else rest
     return prefix, stem, suffix
+
+
+def without_conjunction(word: str, function_words: Collection[str]) -> str:
+    """The word without one leading conjunction (و ف), unless the word itself is a function word.
+
+    Why not ``lstrip("وف")``: that eats the first letter of "في" and "وسط" as well, so "في" becomes "ي"
+    and no rule asking for "في" ever fires. "وفي" and "فمن" lose their conjunction; "في" stays "في".
+    """
+    if word in function_words or word[:1] not in CONJUNCTIONS:
+        return word
+    return word[1:]
 
 
 def tokenize(text: str, norm: NormText | None = None) -> list[Token]:
