@@ -166,3 +166,21 @@ def test_the_filter_weighs_each_event_with_what_the_whole_article_says():
         assert p.features["doc_type_sentences"] >= 2  # told in the title and in the body
     egypt = next(p for p in accuse if p.key[1] == {"EGY"})
     assert egypt.features["topic_actor"] == 1.0  # Egypt is the party the article names most
+
+
+def test_the_filter_knows_a_party_that_is_only_a_sector():
+    """ "دبلوماسيون" with no country named anywhere links to the sector GOV alone: rarely what is coded."""
+    from marsad.models import shipped
+    from marsad.models.align import article_views
+    from marsad.models.filter import pool
+    from marsad.pipeline import process, text_document
+
+    def pooled(text: str) -> list:
+        article = process(text_document(text, "2024-01-01"), events=False)[0]
+        return [p for p in pool(article, article_views(article), shipped().models) if p.key[0] == "ACCUSE"]
+
+    codeless = pooled("اتهم دبلوماسيون الحكومة بالتقصير في حماية السفارات.")
+    countries = pooled("اتهمت فرنسا إيران بتهديد الملاحة في الخليج.")
+    assert codeless and countries
+    assert all(p.features["codeless_actors"] + p.features["codeless_recipients"] >= 1 for p in codeless)
+    assert all(p.features["codeless_actors"] + p.features["codeless_recipients"] == 0 for p in countries)

@@ -6,14 +6,14 @@ recipient codes), and small gradient-boosted trees (``marsad.models.trees``) dec
 event whether to keep it, from what an analyst would check: who proposed it (rules, model, both), how
 sure the type model is about its sentence and about the whole article, how sure the role model is about
 its actors and recipients, whether they are the parties the article is about, how the reranker ranked
-its reading, how many sentences support it, and its type. It is trained on out-of-fold proposals of the
-training set, with its threshold chosen there too.
+its reading, how many sentences support it, whether its parties are countries or bare sectors, and its
+type. It is trained on out-of-fold proposals of the training set, with its threshold chosen there too.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -37,6 +37,9 @@ from marsad.records import Article, Event
 
 Key = tuple[str, frozenset[str], frozenset[str]]
 MIN_P = 0.04  # type probability below which the model proposes nothing
+# The type thresholds are chosen for the model decoding alone; the filter judges again, so the pool takes
+# proposals this much below them.
+POOL_TYPE_SCALE = 0.4
 MODEL_READINGS = 2  # the reranker's best readings of each proposal that enter the pool as model events
 
 
@@ -102,6 +105,7 @@ def _features(p: Pooled, scorer: _Scorer, views: list[int], best: int | None) ->
     etype, actors, recipients = p.key
     feats: Row = {f"src={'+'.join(sorted(p.sources))}": 1.0, f"type={etype}": 1.0}
     feats |= {"actors": len(actors), "recipients": len(recipients), "sentences": len(views)}
+    feats |= _codeless(p.events[0])
     feats["historical"] = float(all(e.historical for e in p.events))
     feats |= _article_features(p.key, scorer)
     if best is None:
@@ -118,6 +122,18 @@ def _features(p: Pooled, scorer: _Scorer, views: list[int], best: int | None) ->
         "some_title": float(any(scorer.views[i].unit.is_title for i in views)),
     }
     return feats
+
+
+def _codeless(event: Event) -> Row:
+    """How many of the event's parties are a sector with no country ("الحكومة", "دبلوماسيون").
+
+    Such parties are rarely what an annotator codes: out of fold, kept events with a bare GOV key were
+    right 6 times in 94, against about 4 in 10 for the rest.
+    """
+    return {
+        "codeless_actors": sum(not party.code for party in event.actors),
+        "codeless_recipients": sum(not party.code for party in event.recipients),
+    }
 
 
 def _article_features(key: Key, scorer: _Scorer) -> Row:
@@ -143,7 +159,9 @@ def pool(article: Article, views: list[UnitView], models: Models) -> list[Pooled
     th = models.thresholds
     analysed = [(v.unit, v.trig_hits, v.marks, v.cands) for v in views if v.trig_hits]
     type_scores = sentence_type_scores(views, models)
-    proposals = propose(views, models, max(MIN_P, min(th.type, th.type_with_trigger)), type_scores, th)
+    scale = POOL_TYPE_SCALE
+    wide = replace(th, type=th.type * scale, type_with_trigger=th.type_with_trigger * scale)
+    proposals = propose(views, models, max(MIN_P, min(wide.type, wide.type_with_trigger)), type_scores, wide)
     choices = assign_roles(views, proposals, th, models.readings, None)  # propose kept accepted types only
     readings = _best_readings(choices)
     model_events = events_from(views, [c for c in choices if c.rank < MODEL_READINGS], article.id)
