@@ -139,11 +139,11 @@ def test_a_mention_after_an_adverbial_preposition_is_no_object():
     assert not is_bare(cand("في")) and not is_bare(cand("علي")) and not is_bare(cand("ل"))
 
 
-
 def test_a_place_after_fi_is_the_target_of_the_verb_before_it():
     """ "في" is adverbial, yet "قصفت ... مواقع في سوريا" is an assault on Syria."""
     events = _rule_events("قصفت الطائرات الإسرائيلية مواقع في سوريا أمس.")
     assert ("ASSAULT", ("ISR",), ("SYR",)) in _keys(events)
+
 
 def test_the_governing_word_keeps_its_own_first_letter():
     """ "في" and "وسط" start with the letters of the conjunctions و ف; only a real conjunction goes."""

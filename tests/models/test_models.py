@@ -147,19 +147,23 @@ def test_a_type_the_filter_dropped_whole_comes_back_only_over_the_floor_and_only
     assert kept_indices(items, keep, 0.12, 0.08) == [0, 1, 3]  # SUPPORT is kept, so ARE stays out
 
 
-def test_the_filter_weighs_each_event_with_what_the_whole_article_says():
+def _pooled(text: str, etype: str) -> list:
+    """The filter's pooled events of one type for a one-article text, with their features."""
     from marsad.models import shipped
     from marsad.models.align import article_views
     from marsad.models.filter import pool
     from marsad.pipeline import process, text_document
 
+    article = process(text_document(text, "2024-01-01"), events=False)[0]
+    return [p for p in pool(article, article_views(article), shipped().models) if p.key[0] == etype]
+
+
+def test_the_filter_weighs_each_event_with_what_the_whole_article_says():
     text = (
         "مصر تدين الهجوم الإسرائيلي على غزة\n"
         "وأدانت مصر بشدة الهجوم الإسرائيلي على قطاع غزة. وقال وزير الخارجية المصري إن بلاده تدين التصعيد."
     )
-    article = process(text_document(text, "2024-01-01"), events=False)[0]
-    pooled = pool(article, article_views(article), shipped().models)
-    accuse = [p for p in pooled if p.key[0] == "ACCUSE"]
+    accuse = _pooled(text, "ACCUSE")
     assert accuse
     for p in accuse:
         assert p.features["doc_p_type"] >= p.features["p_type"]  # the article's surest sentence, any
@@ -170,17 +174,8 @@ def test_the_filter_weighs_each_event_with_what_the_whole_article_says():
 
 def test_the_filter_knows_a_party_that_is_only_a_sector():
     """ "دبلوماسيون" with no country named anywhere links to the sector GOV alone: rarely what is coded."""
-    from marsad.models import shipped
-    from marsad.models.align import article_views
-    from marsad.models.filter import pool
-    from marsad.pipeline import process, text_document
-
-    def pooled(text: str) -> list:
-        article = process(text_document(text, "2024-01-01"), events=False)[0]
-        return [p for p in pool(article, article_views(article), shipped().models) if p.key[0] == "ACCUSE"]
-
-    codeless = pooled("اتهم دبلوماسيون الحكومة بالتقصير في حماية السفارات.")
-    countries = pooled("اتهمت فرنسا إيران بتهديد الملاحة في الخليج.")
+    codeless = _pooled("اتهم دبلوماسيون الحكومة بالتقصير في حماية السفارات.", "ACCUSE")
+    countries = _pooled("اتهمت فرنسا إيران بتهديد الملاحة في الخليج.", "ACCUSE")
     assert codeless and countries
     assert all(p.features["codeless_actors"] + p.features["codeless_recipients"] >= 1 for p in codeless)
     assert all(p.features["codeless_actors"] + p.features["codeless_recipients"] == 0 for p in countries)

@@ -40,6 +40,7 @@ HISTORICAL_DAYS = 30
 # "في" is adverbial (is_bare says no), yet after a verb the place it names is often the target: "شنت
 # غارات في سوريا" is an assault on Syria. Refusing it cost the rules 9 true events on the training set.
 TARGET_PLACE_PREPS = frozenset({"في"})
+OBJECT_PREPS = RECIPIENT_PREPS | TARGET_PLACE_PREPS  # every trigger's recipients may follow these
 
 
 @dataclass(slots=True)
@@ -231,7 +232,7 @@ def _head_of_compound(cands: list[Cand], last: Cand, text: str) -> Cand:
 def _recipients(
     after: list[Cand], trig: Trigger, actor: Cand | None, used: set[int], text: str, cands: list[Cand]
 ) -> list[Party]:
-    preps = set(trig.recipient_preps) | RECIPIENT_PREPS | TARGET_PLACE_PREPS
+    preps = OBJECT_PREPS.union(trig.recipient_preps)
     start_from = actor.end if actor is not None and actor in after else -1
     for c in after:
         if id(c) in used or c.start < start_from:
