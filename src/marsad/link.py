@@ -25,7 +25,7 @@ from marsad.kb.model import ROLE_RANK, Office, Person, load_kb, parse_day
 from marsad.records import Article, Mention, Span
 from marsad.text.normalize import NormText, normalize, normalize_text
 from marsad.text.phrases import Hit
-from marsad.text.tokenize import without_conjunction
+from marsad.text.tokenize import attached_letters, without_conjunction
 
 KIND_PRIORITY = (
     "person",
@@ -470,10 +470,8 @@ def _previous_word(text: str, start: int) -> str:
 def _is_place_name(phrase: _Phrase, text: str) -> bool:
     if phrase.head.kind != "capital":
         return False
-    word_start = phrase.start
-    while word_start > 0 and text[word_start - 1].isalpha():
-        word_start -= 1
-    clitic = text[word_start : phrase.start].lstrip("وف")
+    word_start, glued = attached_letters(text, phrase.start)
+    clitic = glued.lstrip("وف")
     before = re.findall(r"[^\W\d_]+", text[max(0, word_start - 20) : word_start])
     prev = without_conjunction(before[-1], LOCATIVES) if before else ""  # "وفي", "والي"
     if prev.startswith("ال") and prev[2:] in PROCESS_NOUNS:

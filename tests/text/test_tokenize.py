@@ -1,4 +1,4 @@
-from marsad.text.tokenize import split_clitics, tokenize, without_conjunction
+from marsad.text.tokenize import attached_letters, split_clitics, tokenize, without_conjunction
 
 
 def test_proclitics_and_article_are_split():
@@ -27,3 +27,12 @@ def test_a_conjunction_goes_but_a_function_word_keeps_its_first_letter():
     assert without_conjunction("وسط", prepositions) == "وسط"
     assert without_conjunction("وقال", prepositions) == "قال"
     assert without_conjunction("قال", prepositions) == "قال"
+
+
+def test_the_letters_glued_before_a_name_are_read_back_to_the_word_start():
+    text = "وصل الوفد والرياض بدمشق"
+    riyadh, damascus = text.index("الرياض"), text.index("دمشق")
+    assert attached_letters(text, riyadh) == (riyadh - 1, "و")
+    assert attached_letters(text, damascus) == (damascus - 1, "ب")
+    assert attached_letters(text, 0) == (0, "")
+    assert attached_letters(text, text.index("الوفد")) == (text.index("الوفد"), "")

@@ -13,7 +13,7 @@ from marsad.records import Article, Mention, Party
 from marsad.segment import place_dateline_end
 from marsad.text.normalize import NormText, normalize, normalize_text
 from marsad.text.sentences import split_sentences
-from marsad.text.tokenize import without_conjunction
+from marsad.text.tokenize import attached_letters, without_conjunction
 
 RECIPIENT_PREPS = frozenset({"مع", "الي", "علي", "ضد", "ل", "ب", "بين", "تجاه", "عن", "لدي", "من"})
 # Prepositions that put a mention in an adverbial (place, time, topic), not in a party's slot.
@@ -92,12 +92,9 @@ def expand(m: Mention, mentions: list[Mention]) -> list[Party]:
 
 def prep_before(text: str, start: int) -> str:
     """The preposition governing a mention: an attached clitic (ب ل) or the word just before it."""
-    word_start = start
-    while word_start > 0 and text[word_start - 1].isalpha():
-        word_start -= 1
     if text.startswith("لل", start):  # "للحكومة": the clitic ل fused with the article, inside the mention
         return "ل"
-    clitic = normalize_text(text[word_start:start]).lstrip("وف")
+    clitic = normalize_text(attached_letters(text, start)[1]).lstrip("وف")
     if clitic:
         return clitic[:1]
     before = normalize_text(text[max(0, start - 12) : start]).split()
@@ -110,7 +107,7 @@ def is_bare(cand: Cand) -> bool:
     ``prep`` holds the word before the mention when no clitic is attached, so "bare" is "that word is
     not a preposition", not "``prep`` is empty".
     """
-    return cand.prep not in RECIPIENT_PREPS and cand.prep not in ADVERBIAL_PREPS
+    return cand.prep not in GOVERNING_WORDS
 
 
 def candidates(unit: Unit, mentions: list[Mention]) -> list[Cand]:

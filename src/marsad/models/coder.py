@@ -38,4 +38,3 @@ class ModelCoder:
             for e in rule_code(article)
             if any((ev.start, e.type) in typed for ev in e.evidence) and event_key(e)
         ]
-

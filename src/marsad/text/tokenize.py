@@ -85,6 +85,18 @@ def without_conjunction(word: str, function_words: Collection[str]) -> str:
     return word[1:]
 
 
+def attached_letters(text: str, start: int) -> tuple[int, str]:
+    """Where the word holding ``start`` begins, and the letters glued before ``start`` in it.
+
+    A name found inside a word ("والرياض", "بدمشق") carries its clitics there; the callers read them,
+    and the word before, to tell what governs the name.
+    """
+    word_start = start
+    while word_start > 0 and text[word_start - 1].isalpha():
+        word_start -= 1
+    return word_start, text[word_start:start]
+
+
 def tokenize(text: str, norm: NormText | None = None) -> list[Token]:
     """Tokens of ``text`` with spans into it; pass ``norm`` when it is already computed."""
     norm = norm or normalize(text)
