@@ -11,6 +11,7 @@ matches "الرئيس". Overlapping hits are resolved leftmost-longest.
 from __future__ import annotations
 
 import re
+import string
 from collections import defaultdict
 from collections.abc import Hashable
 from typing import Generic, NamedTuple, TypeVar
@@ -29,6 +30,11 @@ SEPARATORS = frozenset(" \n\t\r.,;:!?\"'()[]{}-/|«»")  # after normalisation, 
 _HEAD = re.compile(f"[{_LETTERS}]+$")  # letters glued before a hit (searched in a short window)
 PROCLITICS = frozenset(
     {"و", "ف", "ب", "ل", "ك", "س", "وب", "فب", "ول", "فل", "وك", "فك", "وس", "فس", "لل", "ولل", "فلل"}
+)
+# Every proclitic chain ends in one of these letters: a hit glued to any other letter is inside a word.
+CLITIC_ENDS = frozenset("وفبلكس")
+LETTER_SET = frozenset(
+    [chr(c) for c in range(0x621, 0x64B)] + [chr(c) for c in range(0x671, 0x6D4)] + list(string.ascii_letters)
 )
 PRONOUN_SUFFIXES = frozenset({"ه", "ها", "هما", "هم", "هن", "ي", "ك", "كم", "نا", "ني", "يه", "يها", "يهم"})
 
@@ -91,6 +97,11 @@ class PhraseMatcher(Generic[P]):
             # Fast path: a form standing between separators needs no clitic analysis.
             if (start == 0 or norm[start - 1] in SEPARATORS) and (end == n or norm[end] in SEPARATORS):
                 raw.append(Hit(start, end, key, table[idx]))
+                continue
+            # Most other raw hits lie inside a longer word: rejected here without a regex.
+            if end < n and norm[end] in LETTER_SET and not self._allow_suffix:
+                continue
+            if start > 0 and norm[start - 1] in LETTER_SET and norm[start - 1] not in CLITIC_ENDS:
                 continue
             hit = self._check(norm, start, end, key, idx)
             if hit is not None:
