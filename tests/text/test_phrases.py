@@ -32,3 +32,12 @@ def test_pronoun_suffixes_only_where_allowed():
     assert _matcher("ادانه", allow_suffix=True).find("ادانته") == []  # different stem: ta marbuta became ت
     assert len(_matcher("رفض", allow_suffix=True).find("رفضهما")) == 1
     assert _matcher("رفض").find("رفضهما") == []
+
+
+def test_short_forms_match_whole_words_only_whatever_letter_neighbours_them():
+    m = _matcher("شي", "لا")
+    text = normalize_text("شيء لاجئين ولا فلا بلا شي، (لا) أشياء")
+    found = [(h.key, h.prefix) for h in m.find(text)]
+    assert found == [("لا", "و"), ("لا", "ف"), ("لا", "ب"), ("شي", ""), ("لا", "")]
+    # "فللرئيس" is ف + the ل+ال spelling of the form; "ترئيس" is another word.
+    assert [h.prefix for h in _matcher("الرئيس").find(normalize_text("فللرئيس كالرئيس ترئيس"))] == ["ف", "ك"]
