@@ -31,7 +31,7 @@ from marsad.events.lexicon import Marker, Trigger, markers, trigger_hits
 from marsad.events.units import RECIPIENT_PREPS, Cand, Unit, candidates, is_bare, party_key, units
 from marsad.records import Article, Event, Evidence, Mention, Party, Span
 from marsad.text.dates import DateMatch, find_dates
-from marsad.text.normalize import normalize_text
+from marsad.text.normalize import NormText, normalize_text
 from marsad.text.phrases import Hit
 
 ACTOR_WINDOW = 60  # characters after a trigger within which its agent is looked for (VSO order, "يقوم بها X")
@@ -277,12 +277,14 @@ def _initiator(unit: Unit, marks: list[Hit[Marker]], cands: list[Cand]) -> Cand 
 
 
 def event_date(unit: Unit, published: dt.date | None) -> tuple[str | None, str | None, bool]:
-    return _event_date(unit.text, published)
+    return _event_date(unit.text, published, unit.norm)
 
 
 @lru_cache(maxsize=4096)
-def _event_date(text: str, published: dt.date | None) -> tuple[str | None, str | None, bool]:
-    matches = [m for m in find_dates(text, reference=published) if not _attached(text, m)]
+def _event_date(
+    text: str, published: dt.date | None, norm: NormText | None = None
+) -> tuple[str | None, str | None, bool]:
+    matches = [m for m in find_dates(text, published, norm) if not _attached(text, m)]
     if matches:
         m = matches[0]
         historical = published is not None and (published - _period_end(m)).days > HISTORICAL_DAYS

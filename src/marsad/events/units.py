@@ -94,7 +94,8 @@ def prep_before(text: str, start: int) -> str:
     """The preposition governing a mention: an attached clitic (ب ل) or the word just before it."""
     if text.startswith("لل", start):  # "للحكومة": the clitic ل fused with the article, inside the mention
         return "ل"
-    clitic = normalize_text(attached_letters(text, start)[1]).lstrip("وف")
+    glued = attached_letters(text, start)[1]
+    clitic = normalize_text(glued).lstrip("وف") if glued else ""
     if clitic:
         return clitic[:1]
     before = normalize_text(text[max(0, start - 12) : start]).split()

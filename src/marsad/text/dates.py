@@ -43,7 +43,7 @@ import regex
 import yaml
 from hijridate import Gregorian, Hijri
 
-from marsad.text.normalize import normalize, normalize_text
+from marsad.text.normalize import NormText, normalize, normalize_text
 
 __all__ = ["DateMatch", "find_dates", "parse_date"]
 
@@ -526,16 +526,17 @@ def _resolve(m: regex.Match[str], ref: dt.date | None, g: _Grammar) -> _Res | No
     return None
 
 
-def find_dates(text: str, reference: dt.date | None = None) -> list[DateMatch]:
+def find_dates(text: str, reference: dt.date | None = None, norm: NormText | None = None) -> list[DateMatch]:
     """All date expressions in ``text``, non-overlapping, in order.
 
     Relative expressions (yesterday, weekdays, yearless dates, "قبل يومين" ...) are returned only when a
-    ``reference`` (usually the publication date) is given.
+    ``reference`` (usually the publication date) is given. Pass ``norm`` when ``normalize(text)`` is
+    already at hand (the event coder has it for every sentence).
     """
     if isinstance(reference, dt.datetime):
         reference = reference.date()
     g = _grammar()
-    norm = normalize(text)
+    norm = norm or normalize(text)
     out: list[DateMatch] = []
     pos = 0
     for cand in g.gate.finditer(norm.text):
