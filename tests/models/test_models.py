@@ -116,6 +116,19 @@ def test_role_features_name_the_trigger_lemma_so_each_verb_keeps_its_own_frame()
     assert not lemma_feats("THREATEN", "EGY")  # no THREATEN trigger in the sentence
 
 
+def test_the_type_model_knows_whether_a_trigger_has_a_party_near_it():
+    from marsad.models.align import article_views
+    from marsad.models.features import type_features
+    from marsad.pipeline import process, text_document
+
+    text = "وأدانت مصر الهجوم على غزة. وجاءت الإدانة في وقت لاحق من اليوم بعد ساعات طويلة من الانتظار والترقب."
+    article = process(text_document(text, "2024-01-01"), events=False)[0]
+    views = [v for v in article_views(article) if v.trig_hits]
+    near, alone = ({f for f in type_features(v) if f.startswith("trig_party=ACCUSE")} for v in views)
+    assert near == {"trig_party=ACCUSE/True"}  # Egypt stands right before "أدانت"
+    assert alone == {"trig_party=ACCUSE/False"}  # "الإدانة" with no party in its sentence
+
+
 def test_proposals_carry_the_lemmas_of_their_type_triggers():
     from marsad.models import shipped
     from marsad.models.align import article_views

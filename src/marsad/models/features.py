@@ -90,11 +90,26 @@ def _type_features(view: UnitView) -> list[str]:
             if h.prefix.endswith("س"):
                 feats.append(f"trig_fut={t.type}")
     feats += [f"mark={h.payloads[0].kind}" for h in view.marks]
+    feats += _trigger_party_features(view)
     feats.append("title" if view.unit.is_title else "body")
     feats.append(f"position={_bucket(view.position, (0, 1, 2, 3, 5, 8, 12))}")  # the lead reports the news
     feats += [f"kind={c.mention.kind}" for c in view.cands]
     feats.append(f"ncand={_bucket(len(view.keys()))}")
     return feats
+
+
+PARTY_NEAR = 40  # characters between a trigger and a party that still make the party its likely argument
+
+
+def _trigger_party_features(view: UnitView) -> list[str]:
+    """Whether each trigger type has a linked party near it: an event needs someone who does it."""
+    to_orig = view.unit.norm.to_orig
+    feats = set()
+    for h in view.trig_hits:
+        start, end = to_orig(h.start), to_orig(h.end)
+        near = any(c.end >= start - PARTY_NEAR and c.start <= end + PARTY_NEAR for c in view.cands)
+        feats.update(f"trig_party={t.type}/{near}" for t in h.payloads)
+    return sorted(feats)
 
 
 def _word_before(text: str, pos: int) -> str:
