@@ -121,12 +121,27 @@ def test_the_type_model_knows_whether_a_trigger_has_a_party_near_it():
     from marsad.models.features import type_features
     from marsad.pipeline import process, text_document
 
-    text = "وأدانت مصر الهجوم على غزة. وجاءت الإدانة في وقت لاحق من اليوم بعد ساعات طويلة من الانتظار والترقب."
+    text = "وأدانت مصر الهجوم على غزة. وجاءت الإدانة في وقت لاحق من اليوم بعد ساعات طويلة من الانتظار."
     article = process(text_document(text, "2024-01-01"), events=False)[0]
     views = [v for v in article_views(article) if v.trig_hits]
     near, alone = ({f for f in type_features(v) if f.startswith("trig_party=ACCUSE")} for v in views)
     assert near == {"trig_party=ACCUSE/True"}  # Egypt stands right before "أدانت"
     assert alone == {"trig_party=ACCUSE/False"}  # "الإدانة" with no party in its sentence
+
+
+def test_the_type_model_knows_where_in_the_article_a_trigger_stands():
+    from marsad.models.align import article_views
+    from marsad.models.features import type_features
+    from marsad.pipeline import process, text_document
+
+    body = "وأدانت مصر الهجوم. وقال الوزير إن الطقس حار. وتابع أن الحل سياسي. وكانت مصر قد أدانت هجوما سابقا."
+    article = process(text_document("مصر تدين الهجوم على غزة\n" + body, "2024-01-01"), events=False)[0]
+    where = [
+        sorted(f for f in type_features(v) if f.startswith("trig_where=ACCUSE"))
+        for v in article_views(article)
+        if any(t.type == "ACCUSE" for h in v.trig_hits for t in h.payloads)
+    ]
+    assert where == [["trig_where=ACCUSE/title"], ["trig_where=ACCUSE/lead"], ["trig_where=ACCUSE/body"]]
 
 
 def test_proposals_carry_the_lemmas_of_their_type_triggers():
