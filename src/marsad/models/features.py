@@ -25,6 +25,7 @@ from marsad.text.phrases import Hit
 from marsad.text.tokenize import split_clitics, words
 
 SPEECH_KINDS = frozenset({"speech", "reported_speech"})
+LEAD_SENTENCES = 2  # the sentences after the title that make an article's lead
 
 
 @dataclass(slots=True)
@@ -94,7 +95,7 @@ def _type_features(view: UnitView) -> list[str]:
     feats.append("title" if view.unit.is_title else "body")
     feats.append(f"position={_bucket(view.position, (0, 1, 2, 3, 5, 8, 12))}")  # the lead reports the news
     # A trigger in the title or lead reports the news; deep in the body it is more often background.
-    where = "title" if view.unit.is_title else "lead" if view.position <= 2 else "body"
+    where = "title" if view.unit.is_title else "lead" if view.position <= LEAD_SENTENCES else "body"
     feats += sorted({f"trig_where={t.type}/{where}" for h in view.trig_hits for t in h.payloads})
     feats += [f"kind={c.mention.kind}" for c in view.cands]
     feats.append(f"ncand={_bucket(len(view.keys()))}")

@@ -159,8 +159,9 @@ def pool(article: Article, views: list[UnitView], models: Models) -> list[Pooled
     th = models.thresholds
     analysed = [(v.unit, v.trig_hits, v.marks, v.cands) for v in views if v.trig_hits]
     type_scores = sentence_type_scores(views, models)
-    scale = POOL_TYPE_SCALE
-    wide = replace(th, type=th.type * scale, type_with_trigger=th.type_with_trigger * scale)
+    wide = replace(
+        th, type=th.type * POOL_TYPE_SCALE, type_with_trigger=th.type_with_trigger * POOL_TYPE_SCALE
+    )
     proposals = propose(views, models, max(MIN_P, min(wide.type, wide.type_with_trigger)), type_scores, wide)
     choices = assign_roles(views, proposals, th, models.readings, None)  # propose kept accepted types only
     readings = _best_readings(choices)

@@ -11,7 +11,6 @@ matches "الرئيس". Overlapping hits are resolved leftmost-longest.
 from __future__ import annotations
 
 import re
-import string
 from collections import defaultdict
 from collections.abc import Hashable
 from typing import Generic, NamedTuple, TypeVar
@@ -22,8 +21,10 @@ from marsad.text.normalize import normalize_text
 
 P = TypeVar("P", bound=Hashable)
 
-LETTER = re.compile(r"[\u0621-\u064A\u0671-\u06D3A-Za-z]")
-_LETTERS = "\u0621-\u064a\u0671-\u06d3A-Za-z"
+# The letters a word is made of, as (first, last) ranges: the boundary regexes and the set below agree.
+_LETTER_RANGES = (("\u0621", "\u064a"), ("\u0671", "\u06d3"), ("A", "Z"), ("a", "z"))
+_LETTERS = "".join(f"{first}-{last}" for first, last in _LETTER_RANGES)
+LETTER_SET = frozenset(chr(c) for first, last in _LETTER_RANGES for c in range(ord(first), ord(last) + 1))
 _TAIL = re.compile(f"[{_LETTERS}]*")  # the rest of the word after a hit
 MAX_PREFIX = 3  # the longest proclitic chain
 SEPARATORS = frozenset(" \n\t\r.,;:!?\"'()[]{}-/|«»")  # after normalisation, punctuation is ASCII
@@ -31,11 +32,8 @@ _HEAD = re.compile(f"[{_LETTERS}]+$")  # letters glued before a hit (searched in
 PROCLITICS = frozenset(
     {"و", "ف", "ب", "ل", "ك", "س", "وب", "فب", "ول", "فل", "وك", "فك", "وس", "فس", "لل", "ولل", "فلل"}
 )
-# Every proclitic chain ends in one of these letters: a hit glued to any other letter is inside a word.
-CLITIC_ENDS = frozenset("وفبلكس")
-LETTER_SET = frozenset(
-    [chr(c) for c in range(0x621, 0x64B)] + [chr(c) for c in range(0x671, 0x6D4)] + list(string.ascii_letters)
-)
+# The letters proclitic chains end in: a hit glued to any other letter is inside a word.
+CLITIC_ENDS = frozenset(chain[-1] for chain in PROCLITICS)
 PRONOUN_SUFFIXES = frozenset({"ه", "ها", "هما", "هم", "هن", "ي", "ك", "كم", "نا", "ني", "يه", "يها", "يهم"})
 
 
