@@ -217,6 +217,13 @@ def test_relative_noun_phrases_are_not_dates() -> None:
     assert find_dates("أحد المسؤولين واثنين من", REF) == []
 
 
+def test_the_same_day_of_another_event_is_not_the_reference_day() -> None:
+    # "On the same day in 1869": the year dates the event, "اليوم" does not mean today.
+    assert [m.iso() for m in find_dates("وفي نفس اليوم من عام 1869 ولد غاندي", REF)] == ["1869"]
+    assert find_dates("في ذات اليوم أعلنت الحكومة", REF) == []
+    assert one("أعلنت الحكومة اليوم").iso() == REF.isoformat()
+
+
 def test_clock_times() -> None:
     m = one("غداً الساعة 3 عصرا")
     assert (m.iso(), m.time) == ("2018-05-22", dt.time(15, 0))

@@ -166,6 +166,7 @@ def _pieces(d: dict[str, Any]) -> dict[str, str]:
         "DIR": _alt(d["duration_directions"]),
         "RELD": _alt(k for k in d["relative_days"] if _key(k) != "اليوم"),
         "TODAYBLK": _alt(d["today_blockers"]),
+        "TODAYPRE": _alt(d["today_pre_blockers"]),
         "PART": _alt(d["day_parts"]),
         "PER": _alt(w for ws in d["periods"].values() for w in ws),
         "PMOD": _alt(d["period_modifiers"]),
@@ -228,7 +229,7 @@ def _branches(p: dict[str, str]) -> list[str]:
         rf"(?P<b_yr>{lb}(?P<yc>{p['YCUE']})\s+(?P<y>\d{{4}})(?!\d|\s*[/.\-:]\d)"
         rf"(?:{p['HSUF']}|{p['GSUF']}){rb})",
         rf"(?P<b_fy>(?<=(?:^|[^\w])[وف]?في\s+)(?P<y>\d{{4}})(?!\d|\s*[/.\-:%]\d|\s*%){p['GSUF']}{rb})",
-        rf"(?P<b_rd>{lb}(?:{p['PART']}\s+)?(?P<rw>اليوم|{p['RELD']}){rb}(?!\s+{p['TODAYBLK']}{rb})"
+        rf"(?P<b_rd>{lb}(?<!{p['TODAYPRE']}\s+)(?:{p['PART']}\s+)?(?P<rw>اليوم|{p['RELD']}){rb}(?!\s+{p['TODAYBLK']}{rb})"
         rf"(?:\s*\(?\s*(?P<wd>{p['AWD']})\s*\)?)?{p['CLOCK']}?{rb})",
         rf"(?P<b_rw>{lb}(?<!{p['WBLK']}\s+)(?:{p['PART']}\s+)?(?P<wd>{p['AWD']})"
         rf"(?:\s+(?P<wm>{p['WMOD']}))?{rb}{p['CLOCK']}?{rb})",
