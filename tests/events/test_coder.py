@@ -123,6 +123,20 @@ def test_a_party_right_before_the_verb_is_its_subject(sentence, expected):
     assert expected in _keys(_rule_events(sentence))
 
 
+def test_only_a_party_right_after_the_verb_is_its_subject():
+    """Verb-subject order, but a party behind another word belongs to that word: in "استنكر بشدة قرار
+    واشنطن" Washington made the decision that is condemned, and the subject is the one already named."""
+    keys = _keys(_rule_events("أدان الأردن الهجوم على سوريا. واستنكر بشدة قرار واشنطن نقل السفارة إلى القدس"))
+    assert ("ACCUSE", ("JOR",), ("USA",)) in keys
+    assert not any(key[0] == "ACCUSE" and key[1] == ("USA",) for key in keys)
+
+
+def test_a_place_after_a_preposition_is_never_a_subject():
+    """ "في سوريا" says where; with no subject named, an event noun has no actor here."""
+    keys = _keys(_rule_events("وصل الوزير الأردني إلى دمشق. وفي سوريا هجوم جديد على المدنيين"))
+    assert not any(actors == ("SYR",) for _, actors, _ in keys)
+
+
 def test_joint_speakers_before_the_verb_are_the_actors_and_a_people_plural_is_no_nisba_agent():
     """"الفلسطينيين" after "لتهجير" is the object of another noun, not an adjective naming who rejects."""
     events = _rule_events("الرئيس السيسي وملك البحرين يؤكدان رفضهما القاطع لتهجير الفلسطينيين")

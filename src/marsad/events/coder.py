@@ -34,7 +34,7 @@ from marsad.text.dates import DateMatch, find_dates
 from marsad.text.normalize import NormText, normalize_text
 from marsad.text.phrases import Hit
 
-ACTOR_WINDOW = 60  # characters after a trigger within which its agent is looked for (VSO order, "يقوم بها X")
+ACTOR_WINDOW = 60  # characters after a reporting verb or event noun in which its agent is looked for
 NEGATION_WINDOW = 12  # characters before a trigger in which a negation particle negates it
 HISTORICAL_DAYS = 30
 # "في" is adverbial (is_bare says no), yet after a verb the place it names is often the target: "شنت
@@ -74,16 +74,21 @@ def _speaker(unit: Unit, marks: list[Hit[Marker]], cands: list[Cand], pos: int) 
         return None
     s_end = unit.norm.to_orig(speech[-1].end)
     after = [c for c in cands if s_end <= c.start < pos and c.start - s_end <= ACTOR_WINDOW]
-    bare = [c for c in after if c.prep not in RECIPIENT_PREPS]
+    bare = [c for c in after if is_bare(c)]
     if bare:
         return bare[0]
     return _last_subject_before(cands, s_end, unit.text)  # "X و Y يؤكدان"
 
 
 def _last_subject_before(cands: list[Cand], pos: int, text: str) -> Cand | None:
-    """The last mention ending before ``pos`` that no recipient preposition governs, taken with the
-    mentions joined to it by "و" (a compound subject before its verb: "بوتين وبزشكيان يؤكدان")."""
-    bare = [c for c in cands if c.end <= pos and c.prep not in RECIPIENT_PREPS]
+    """The last mention ending before ``pos`` that no preposition governs, taken with the mentions joined
+    to it by "و" (a compound subject before its verb: "بوتين وبزشكيان يؤكدان").
+
+    Not even an adverbial one: "في سوريا" is where, never who (``is_bare``). Subject slots throughout
+    the frames read the same test; on the training set it made 42 more rule events right and 130 fewer
+    wrong than refusing only the recipient prepositions.
+    """
+    bare = [c for c in cands if c.end <= pos and is_bare(c)]
     return _head_of_compound(cands, bare[-1], text) if bare else None
 
 
@@ -113,9 +118,7 @@ def _assign(
     if actor_cand is None:
         actor_cand = _speaker(unit, marks, cands, t_start)
     if actor_cand is None and trig.pos != "noun":
-        actor_cand = next(
-            (c for c in after if c.prep not in RECIPIENT_PREPS and c.start - t_end <= ACTOR_WINDOW), None
-        )
+        actor_cand = _subject_after(unit.text, after, t_end)
     if actor_cand is None:
         actor_cand = _last_subject_before(cands, t_start, unit.text)
     actors = _compound(cands, actor_cand, unit.text) if actor_cand else list(state.last_actors)
@@ -135,11 +138,27 @@ SUBJECT_LINKS = frozenset({"", "الذي", "التي", "اللذان", "اللت
 def _subject_before(text: str, cands: list[Cand], before: list[Cand], t_start: int) -> Cand | None:
     """Subject-verb order, as in headlines: a party right before the verb is its subject, and the party
     after it is the object ("بوتين يزور تركيا", "إيران تتهم الولايات المتحدة"), not the other way round."""
-    if not before or before[-1].prep in RECIPIENT_PREPS:
+    if not before or not is_bare(before[-1]):
         return None
     if normalize_text(text[before[-1].end : t_start].strip(" ,،")) not in SUBJECT_LINKS:
         return None
     return _head_of_compound(cands, before[-1], text)
+
+
+def _subject_after(text: str, after: list[Cand], t_end: int) -> Cand | None:
+    """Verb-subject order: the party right after the verb is its subject ("أدان الأردن الهجوم").
+
+    Only right after it. A party behind another word belongs to that word ("رفض قرار واشنطن": Washington
+    made the decision, it does not reject it), and the frames tried next (the last subject before the
+    verb, the actors of the sentence before) read it better: on the training set, 26 more events right
+    and 76 fewer wrong than taking the first party within ``ACTOR_WINDOW``.
+    """
+    if not after or not is_bare(after[0]):
+        return None
+    gap = normalize_text(text[t_end : after[0].start]).strip(" ,،").split()
+    if not gap or (len(gap) == 1 and after[0].mention.kind == "demonym"):  # "قصفت الطائرات الإسرائيلية"
+        return after[0]
+    return None
 
 
 # "زيارة يقوم بها X", "الغارات التي شنها X", "الهجوم الذي نفذته X": a verb of doing, with a pronoun for the
@@ -169,7 +188,7 @@ def _nisba_agent(text: str, t_end: int, after: list[Cand]) -> Cand | None:
     It outranks the sentence's subject: in "انتقد الأردن الدعم الإيراني" Iran supports, Jordan criticises.
     """
     first = after[0] if after else None
-    if first is None or first.prep in RECIPIENT_PREPS or first.mention.kind != "demonym":
+    if first is None or not is_bare(first) or first.mention.kind != "demonym":
         return None
     if normalize_text(first.mention.text).endswith(PEOPLE_PLURALS):
         return None  # "لتهجير الفلسطينيين": people, the object of another noun, not an adjective
@@ -246,8 +265,8 @@ def _reverse(
     unit: Unit, trig: Trigger, before: list[Cand], after: list[Cand], cands: list[Cand]
 ) -> tuple[list[Party], list[Party], Party | None]:
     """Reversed frames: "تلقى X اتصالا من Y" and "استقبل X Y" / "X يستقبل Y" make Y the actor."""
-    bare_before = [c for c in before if c.prep not in RECIPIENT_PREPS]
-    bare_after = [c for c in after if c.prep not in RECIPIENT_PREPS]
+    bare_before = [c for c in before if is_bare(c)]
+    bare_after = [c for c in after if is_bare(c)]
     actor = next((c for c in after if c.prep in (trig.actor_preps or ("من",))), None)
     if bare_before:
         recipient = bare_before[-1]
