@@ -135,12 +135,21 @@ def _assign(
 SUBJECT_LINKS = frozenset({"", "الذي", "التي", "اللذان", "اللتان", "الذين", "اللذين", "اللتين", "قد", "لقد"})
 
 
+def _between(text: str, start: int, end: int) -> str:
+    """The words between a party and a trigger, normalised, without the spaces and commas around them.
+
+    The frames judge a party by what stands between it and the trigger: nothing, a relative pronoun,
+    a clause of doing ("يقوم بها").
+    """
+    return normalize_text(text[start:end]).strip(" ,،")
+
+
 def _subject_before(text: str, cands: list[Cand], before: list[Cand], t_start: int) -> Cand | None:
     """Subject-verb order, as in headlines: a party right before the verb is its subject, and the party
     after it is the object ("بوتين يزور تركيا", "إيران تتهم الولايات المتحدة"), not the other way round."""
     if not before or not is_bare(before[-1]):
         return None
-    if normalize_text(text[before[-1].end : t_start].strip(" ,،")) not in SUBJECT_LINKS:
+    if _between(text, before[-1].end, t_start) not in SUBJECT_LINKS:
         return None
     return _head_of_compound(cands, before[-1], text)
 
@@ -155,7 +164,7 @@ def _subject_after(text: str, after: list[Cand], t_end: int) -> Cand | None:
     """
     if not after or not is_bare(after[0]):
         return None
-    gap = normalize_text(text[t_end : after[0].start]).strip(" ,،").split()
+    gap = _between(text, t_end, after[0].start).split()
     if not gap or (len(gap) == 1 and after[0].mention.kind == "demonym"):  # "قصفت الطائرات الإسرائيلية"
         return after[0]
     return None
@@ -174,8 +183,7 @@ def _carried_out_by(text: str, t_end: int, after: list[Cand]) -> Cand | None:
     """The agent a clause of doing introduces after an event noun: "زيارة يقوم بها أوباما إلى كينيا"."""
     if not after or after[0].start - t_end > ACTOR_WINDOW:
         return None
-    between = normalize_text(text[t_end : after[0].start]).strip(" ,،")
-    return after[0] if _CARRIED_OUT_BY.match(between) else None
+    return after[0] if _CARRIED_OUT_BY.match(_between(text, t_end, after[0].start)) else None
 
 
 PEOPLE_PLURALS = ("يين", "يون")  # "الفلسطينيين", "السوريون": a demonym as a noun for people
