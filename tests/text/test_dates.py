@@ -224,6 +224,15 @@ def test_the_same_day_of_another_event_is_not_the_reference_day() -> None:
     assert one("أعلنت الحكومة اليوم").iso() == REF.isoformat()
 
 
+def test_a_month_of_a_relative_year_is_that_month_of_that_year() -> None:
+    # Without the year phrase, "يونيو" alone would be the nearest June (this year's): a year off.
+    assert [m.iso() for m in find_dates("في يونيو من العام الماضي", REF)] == [f"{REF.year - 1}-06"]
+    assert [m.iso() for m in find_dates("في سبتمبر/أيلول العام الماضي", REF)] == [f"{REF.year - 1}-09"]
+    assert [m.iso() for m in find_dates("في 3 مارس من السنة الماضية", REF)] == [f"{REF.year - 1}-03-03"]
+    assert [m.iso() for m in find_dates("في أكتوبر من العام المقبل", REF)] == [f"{REF.year + 1}-10"]
+    assert [m.iso() for m in find_dates("مايو هذا العام", REF)] == [f"{REF.year}-05"]
+
+
 def test_clock_times() -> None:
     m = one("غداً الساعة 3 عصرا")
     assert (m.iso(), m.time) == ("2018-05-22", dt.time(15, 0))

@@ -182,6 +182,11 @@ def _pieces(d: dict[str, Any]) -> dict[str, str]:
         rf"(?:\s*[/(\-]\s*(?P<mon2>{p['MON']})\s*\)?|\s+(?P<mon2>{p['MON']}){p['RB']})?"
     )
     p["MMOD"] = rf"(?:\s*,?\s*(?P<mm>{p['PMOD']}){p['RB']})"
+    # A month of a relative year: "يونيو من العام الماضي", "مايو هذا العام" (the month of that year).
+    p["RYEAR"] = (
+        rf"(?:\s*,?\s*(?:من\s+)?(?:(?P<ythis>{p['THIS']})\s+(?:العام|السنه)|(?:العام|السنه)\s+"
+        rf"(?P<ym>{p['PMOD']})){p['RB']})"
+    )
     p["PRE"] = rf"(?:{p['PART']}\s+)?(?:(?P<wd>{p['WD']})\.?\s*,?\s*(?:الموافق\s+)?)?"
     p["DAY"] = r"(?P<d>[0-3]?\d)(?:st|nd|rd|th)?"
     p["RANGE"] = r"(?:(?P<d0>[0-3]?\d)\s*(?:-|و|الي|حتي)\s*)?"
@@ -220,12 +225,12 @@ def _branches(p: dict[str, str]) -> list[str]:
         rf"{tail}{rb})",
         rf"(?P<b_hy>{lb}(?P<hm>{p['HMON']})\s+(?:(?:عام|سنه)\s+)?(?P<y>\d{{3,4}})(?!\d){p['HSUF']}?{rb})",
         rf"(?P<b_dmy>{lb}{pre}{nlb}{p['RANGE']}(?:{p['DAY']}|{p['DORD']})\s*,?\s*(?:من\s+)?(?:شهر\s+)?"
-        rf"{p['MONP']}(?:{p['YEAR']}|{p['MMOD']})?{tail}{rb})",
+        rf"{p['MONP']}(?:{p['YEAR']}|{p['RYEAR']}|{p['MMOD']})?{tail}{rb})",
         rf"(?P<b_mdy>{lb}{pre}{p['MONP']}\s+{p['DAY']}\s*,\s*(?P<y>\d{{4}})(?!\d){tail}{rb})",
         rf"(?P<b_my>{lb}(?:شهر\s+)?{p['MONP']}{p['YEAR']}{rb})",
-        rf"(?P<b_mm>{lb}(?:شهر\s+)?{p['MONP']}{p['MMOD']}{rb})",
+        rf"(?P<b_mm>{lb}(?:شهر\s+)?{p['MONP']}(?:{p['RYEAR']}|{p['MMOD']}){rb})",
         rf"(?P<b_bm>(?<=(?:^|[^\w])[وف]?{p['BCUE']}\s+)(?:شهر\s+)?(?P<mon>{p['UMON']})"
-        rf"(?:\s*[/(\-]\s*(?P<mon2>{p['MON']})\s*\)?|\s+(?P<mon2>{p['MON']}){rb})?{p['MMOD']}?{rb})",
+        rf"(?:\s*[/(\-]\s*(?P<mon2>{p['MON']})\s*\)?|\s+(?P<mon2>{p['MON']}){rb})?(?:{p['RYEAR']}|{p['MMOD']})?{rb})",
         rf"(?P<b_yr>{lb}(?P<yc>{p['YCUE']})\s+(?P<y>\d{{4}})(?!\d|\s*[/.\-:]\d)"
         rf"(?:{p['HSUF']}|{p['GSUF']}){rb})",
         rf"(?P<b_fy>(?<=(?:^|[^\w])[وف]?في\s+)(?P<y>\d{{4}})(?!\d|\s*[/.\-:%]\d|\s*%){p['GSUF']}{rb})",
@@ -342,6 +347,14 @@ def _mod(m: regex.Match[str], g: _Grammar) -> int | None:
     return None if word is None else g.period_mods[_key(word)]
 
 
+def _year_shift(m: regex.Match[str], g: _Grammar) -> int | None:
+    """Years from the reference named after a month ("من العام الماضي" -1, "هذا العام" 0), if any."""
+    if _g(m, "ythis"):
+        return 0
+    word = _g(m, "ym")
+    return None if word is None else g.period_mods[_key(word)]
+
+
 def _hijri(year: int, month: int, day: int) -> dt.date:
     """Gregorian date of a Hijri date (Umm al-Qura tables, AH 1343-1500; outside raises OverflowError)."""
     if year < 1343:
@@ -385,6 +398,13 @@ def _textual(m: regex.Match[str], ref: dt.date | None, g: _Grammar) -> _Res | No
         return _Res(dt.date(y, month, 1), "month")
     if ref is None:
         return None
+    shift = _year_shift(m, g)
+    if shift is not None:  # "يونيو من العام الماضي": that month of the year before the reference
+        day = _day(m, g) if has_day else 1
+        try:
+            return _Res(dt.date(ref.year + shift, month, day), "day" if has_day else "month", relative=True)
+        except ValueError:
+            return None
     if has_day:
         day = _day(m, g)
         value = _nearest_year(ref, lambda yy: dt.date(yy, month, day), _mod(m, g))
