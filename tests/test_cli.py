@@ -92,10 +92,12 @@ def test_evaluate_on_the_bundled_gold():
 def test_evaluate_ablation_scores_every_coder_in_one_run():
     gold = str(ROOT / "tests/fixtures/eval/seed_gold.jsonl")
     table = json.loads(_marsad("evaluate", "--gold", gold, "--ablation", "--json").stdout)
-    assert list(table) == ["rules", "types", "roles", "full"]
+    assert list(table) == ["rules", "types", "roles", "full", "full_no_referent"]
     rules_only = json.loads(_marsad("evaluate", "--gold", gold, "--no-model", "--json").stdout)
     assert table["rules"]["strict"] == rules_only["strict"]
     assert table["full"]["strict"]["tp"] >= 2
+    full = json.loads(_marsad("evaluate", "--gold", gold, "--json").stdout)
+    assert table["full"]["strict"] == full["strict"]  # switching the referent check off did not leak
     refused = _marsad("evaluate", "--gold", gold, "--ablation", "--system", gold)
     assert refused.returncode == 2 and "--system" in refused.stderr
 

@@ -228,7 +228,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="ablations: types = rule events the type model agrees with; roles = type and role "
                    "models decode; full = rules and models pooled through the event filter (default)")
     p.add_argument("--ablation", action="store_true",
-                   help="score rules only, types, roles and full on the gold in one run, one line each")
+                   help="score rules only, types, roles, full, and full without the referent check "
+                   "on the gold in one run, one line each")
     p.add_argument("--json", action="store_true", help="machine-readable scores")
     p.set_defaults(func=cmd_evaluate)
 

@@ -220,22 +220,32 @@ def ablation(gold_path: str | Path, include_historical: bool = False) -> dict[st
     """Every coder of the ablation scored on the same gold in one run, so their differences compare.
 
     rules: the rule coder alone; types: rule events the type model agrees with; roles: the type and
-    role models decode; full: rule and model events pooled through the event filter (the default).
+    role models decode; full: rule and model events pooled through the event filter (the default);
+    full_no_referent: full with the referent check switched off (``REFERENT_CHECK``), so that its own
+    contribution shows: anaphoric trigger nouns are then coded as new events and lose their type feature.
     """
+    from marsad.events.lexicon import REFERENT_CHECK
+
     gold = gold_events(gold_path)
-    return {
+    results = {
         name: score(gold, system_events_from_run(gold_path, use_model=coder), include_historical)
         for name, coder in ABLATION.items()
     }
+    switched_off = REFERENT_CHECK.set(False)
+    try:
+        without = score(gold, system_events_from_run(gold_path, use_model="full"), include_historical)
+    finally:
+        REFERENT_CHECK.reset(switched_off)
+    return {**results, "full_no_referent": without}
 
 
 def format_ablation(results: dict[str, Scores]) -> str:
     """One line per coder: strict P/R/F1, partial F1 and types F1, and strict F1 over the rules."""
     base = results["rules"].strict.f1
-    lines = [f"{'coder':8} {'strict P':>8} {'R':>6} {'F1':>6} {'partial':>8} {'types':>6} {'vs rules':>9}"]
+    lines = [f"{'coder':16} {'strict P':>8} {'R':>6} {'F1':>6} {'partial':>8} {'types':>6} {'vs rules':>9}"]
     for name, s in results.items():
         lines.append(
-            f"{name:8} {s.strict.precision:8.3f} {s.strict.recall:6.3f} {s.strict.f1:6.3f} "
+            f"{name:16} {s.strict.precision:8.3f} {s.strict.recall:6.3f} {s.strict.f1:6.3f} "
             f"{s.partial.f1:8.3f} {s.types.f1:6.3f} {s.strict.f1 - base:+9.3f}"
         )
     return "\n".join(lines)

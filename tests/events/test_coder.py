@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 
 from marsad.events.coder import code
+from marsad.events.lexicon import REFERENT_CHECK
 from marsad.pipeline import extract, process, text_document
 
 SEED = "examples/seed_page.txt"
@@ -241,3 +242,16 @@ def test_an_event_told_as_background_and_as_news_is_current():
     events = [e for e in _rule_events(text, "2012-06-10") if e.type == "COERCE"]
     assert events and all(not e.historical and e.date == "2012-06-09" for e in events)
     assert len(events[0].evidence) == 2
+
+
+def test_an_anaphoric_noun_after_its_event_refers_back_unless_the_referent_check_is_off():
+    text = (
+        "أجرى الرئيس الروسي فلاديمير بوتين اتصالا هاتفيا مع الرئيس التركي رجب طيب أردوغان.\n"
+        "وأوضح الكرملين أن المكالمة تطرقت إلى الوضع في إيران."
+    )
+    assert _keys(_rule_events(text)) == {("CONSULT", ("RUS",), ("TUR",))}
+    switched_off = REFERENT_CHECK.set(False)  # as in `marsad evaluate --ablation`
+    try:
+        assert ("CONSULT", ("RUS",), ("IRN",)) in _keys(_rule_events(text))
+    finally:
+        REFERENT_CHECK.reset(switched_off)

@@ -27,7 +27,7 @@ from functools import lru_cache
 
 from marsad.events import ontology
 from marsad.events.context import contexts_for, location_for
-from marsad.events.lexicon import Marker, Trigger, markers, trigger_hits
+from marsad.events.lexicon import REFERENT_CHECK, Marker, Trigger, markers, trigger_hits
 from marsad.events.units import RECIPIENT_PREPS, Cand, Unit, candidates, is_bare, party_key, units
 from marsad.records import Article, Event, Evidence, Mention, Party, Span
 from marsad.text.dates import DateMatch, find_dates
@@ -395,9 +395,10 @@ def _code_unit(
     published: dt.date | None,
     state: _State,
 ) -> None:
+    referent_check = REFERENT_CHECK.get()
     for hit in hits:
         trig = max(hit.payloads, key=lambda t: t.weight)
-        if trig.anaphoric and any(key[0] == trig.type for key in state.events):
+        if trig.anaphoric and referent_check and any(key[0] == trig.type for key in state.events):
             continue  # "الاتفاق" after an agreement was reported refers back to it: no new event
         if _is_negated(unit, hit, marks):
             continue

@@ -7,6 +7,7 @@ location words; ``contexts.yaml``: keywords per PLOVER context). This module onl
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -17,6 +18,11 @@ import yaml
 from marsad.events import ontology
 from marsad.text.normalize import normalize_text
 from marsad.text.phrases import Hit, PhraseMatcher
+
+# The referent check: a definite trigger noun flagged ``anaphoric`` ("الاتفاق", "العقوبات") after an event of
+# its type usually refers back to that event. The rule coder then codes no new event, and the type model
+# sees an ``anaphoric=TYPE`` feature. Switched off only to measure what it adds (``evaluate --ablation``).
+REFERENT_CHECK: ContextVar[bool] = ContextVar("referent_check", default=True)
 
 
 @dataclass(slots=True, frozen=True)

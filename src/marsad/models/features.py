@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 
 from marsad.events.coder import rule_roles
-from marsad.events.lexicon import Marker, Trigger, markers, trigger_hits
+from marsad.events.lexicon import REFERENT_CHECK, Marker, Trigger, markers, trigger_hits
 from marsad.events.units import Cand, Unit, party_key
 from marsad.records import Party
 from marsad.text.phrases import Hit
@@ -82,11 +82,12 @@ def _type_features(view: UnitView) -> list[str]:
     stems = [split_clitics(w)[1] for w in words(norm)]
     feats = [f"w={s}" for s in stems]
     feats += [f"b={a}_{b}" for a, b in pairwise(stems)]
+    referent_check = REFERENT_CHECK.get()
     for h in view.trig_hits:
         for t in h.payloads:
             article = "def" if h.prefix.endswith("ال") or h.key.startswith("ال") else "bare"
             feats += [f"trig={t.type}", f"trig={t.type}/{t.pos}/{article}", f"lemma={t.type}/{t.lemma}"]
-            if t.anaphoric:
+            if t.anaphoric and referent_check:
                 feats.append(f"anaphoric={t.type}")
             if h.prefix.endswith("س"):
                 feats.append(f"trig_fut={t.type}")
