@@ -208,3 +208,15 @@ def test_a_capital_after_fi_is_a_place_not_an_actor(text):
 def test_a_capital_as_subject_is_its_government():
     _, mentions = link_text("أعلنت دمشق رفضها للقرار", "2018-05-01")
     assert [(m.text, m.code) for m in mentions] == [("دمشق", "SYR")]
+
+
+def test_an_honorific_pronoun_names_the_last_holder_of_its_offices_not_the_last_person():
+    text = (
+        "استقبل العاهل الأردني الملك عبدالله الثاني السفير السعودي. "
+        "وعبر جلالته عن تعازيه للملك سلمان. وأكد سموه دعم المملكة."
+    )
+    _, mentions = link_text(text, published="2018-05-01")
+    majesty = next(m for m in mentions if m.text == "جلالته")
+    assert (majesty.code, majesty.sector, majesty.role) == ("JOR", "GOV", "king")  # not the Saudi guest
+    assert mentions[majesty.refers_to[0]].text == "الملك عبدالله الثاني"
+    assert not [m for m in mentions if m.text == "سموه"]  # no emir or crown prince named before: no one

@@ -32,6 +32,7 @@ KIND_PRIORITY = (
     "org",
     "role",
     "counterpart",
+    "honorific",
     "institution",
     "state",
     "seat",
@@ -75,6 +76,7 @@ class _KBIndex:
     people: dict[str, Person]
     holders: dict[tuple[str, str], list[tuple[Office, Person]]]
     stateless: frozenset[str]  # kb ids of generic actors that never take a country ("takes_country: false")
+    honorifics: dict[str, frozenset[str]]  # an honorific pronoun (normalised) -> the offices it stands for
 
 
 @cache
@@ -86,7 +88,13 @@ def _index() -> _KBIndex:
             if office.country:
                 holders.setdefault((office.role, office.country), []).append((office, person))
     stateless = frozenset(f"generic:{g['id']}" for g in kb.generic if g.get("takes_country") is False)
-    return _KBIndex({p.id: p for p in kb.people}, holders, stateless)
+    honorifics: dict[str, set[str]] = {}
+    for r in kb.roles:
+        for form in r.get("pronouns") or []:
+            honorifics.setdefault(normalize_text(form), set()).add(r["role"])
+    return _KBIndex(
+        {p.id: p for p in kb.people}, holders, stateless, {k: frozenset(v) for k, v in honorifics.items()}
+    )
 
 
 _DEPUTY = re.compile(r"نائب|مساعد")
@@ -254,6 +262,8 @@ class _ArticleLinker:
             return m
         if head.kind == "self":
             return self._self_reference(m)
+        if head.kind == "honorific":
+            return self._honorific(m, self.index.honorifics[head.ref])
         if head.kind == "org":
             m.kb_id, m.name = f"org:{head.ref}", head.name
         elif head.kind in ("state", "capital", "seat", "place", "demonym"):
@@ -357,6 +367,17 @@ class _ArticleLinker:
             if prior.code and prior.kind in PARTY_KINDS:
                 m.code, m.sector, m.kind = prior.code, "GOV", "self"
                 m.kb_id, m.confidence = f"country:{prior.code}", 0.6
+                return m
+        return None
+
+    def _honorific(self, m: Mention, offices: frozenset[str]) -> Mention | None:
+        """ "وعبر جلالته عن تعازيه": the person most recently named in one of the offices the honorific
+        stands for (a king or sultan for "جلالته"), not merely the last person named (often the guest)."""
+        for idx in range(len(self.mentions) - 1, -1, -1):
+            prior = self.mentions[idx]
+            if prior.role in offices and prior.code and prior.kind in LEADER_KINDS:
+                m.kb_id, m.name, m.code, m.sector = prior.kb_id, prior.name, prior.code, prior.sector
+                m.role, m.kind, m.confidence, m.refers_to = prior.role, "role", CONFIDENCE["role"], [idx]
                 return m
         return None
 

@@ -23,7 +23,7 @@ class Entry:
     """What a surface form stands for."""
 
     # state | demonym | capital | seat | place | org | institution | role | person | generic | group
-    # | counterpart | self
+    # | counterpart | self | honorific
     kind: str
     ref: str  # code, org id, role id, person id, generic id ...; "org:<id>" for an organisation's demonym
     code: str | None = None
@@ -92,6 +92,8 @@ def _add_roles(b: Compiled, kb: KBData) -> None:
             b.add(form, Entry("role", r["role"], fixed, r.get("sector", "GOV"), form="adj"))
         for form in r.get("gen") or []:
             b.add(form, Entry("role", r["role"], fixed, r.get("sector", "GOV"), form="gen"))
+        for form in r.get("pronouns") or []:  # one entry per pronoun: "جلالته" stands for kings and sultans
+            b.add(form, Entry("honorific", normalize_text(form), sector=r.get("sector", "GOV")))
 
 
 def _add_generic(b: Compiled, kb: KBData) -> None:
