@@ -113,6 +113,7 @@ def test_role_features_name_the_trigger_lemma_so_each_verb_keeps_its_own_frame()
 
     assert "lemma/side=أدان/after" in lemma_feats("ACCUSE", "EGY")
     assert "lemma/side/prep=أدان/after/علي" in lemma_feats("ACCUSE", "PSE")  # "على غزة"
+    assert "lemma/side/kind=أدان/after/state" in lemma_feats("ACCUSE", "EGY")  # a state, not a person
     assert not lemma_feats("THREATEN", "EGY")  # no THREATEN trigger in the sentence
 
 

@@ -156,6 +156,8 @@ def role_features(view: UnitView, etype: str, key: str, cands: list[Cand], from_
         side = "before" if first.end <= nearest else "after"
         gap = len(unit.text[min(first.end, nearest) : max(first.start, nearest)].split())
         feats += [f"lemma/side/prep={lemma}/{side}/{first.prep}", f"lemma/side={lemma}/{side}"]
+        # Whether this verb takes a person, a state or an organisation on this side ("اعتقل" a person).
+        feats.append(f"lemma/side/kind={lemma}/{side}/{first.mention.kind}")
         feats += [
             f"side/t={side}/{t}",
             f"side/prep/t={side}/{first.prep}/{t}",
