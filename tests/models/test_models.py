@@ -176,6 +176,30 @@ def test_a_type_the_filter_dropped_whole_comes_back_only_over_the_floor_and_only
     assert kept_indices(items, keep, 0.12, 0.08) == [0, 1, 3]  # SUPPORT is kept, so ARE stays out
 
 
+def test_the_filter_learns_that_a_background_event_dated_today_is_a_false_event():
+    """The score leaves historical events out on both sides, and the filter is taught the same way."""
+    from marsad.models.align import DocExample
+    from marsad.models.filter import Pooled
+    from marsad.models.train import _filter_labels
+    from marsad.records import Event
+
+    def gold(etype, actor, historical):
+        return {"type": etype, "actors": [{"code": actor}], "recipients": [], "historical": historical}
+
+    def pooled(etype, actor, historical):
+        key = (etype, frozenset({actor}), frozenset())
+        return Pooled(key, events=[Event(id="e", type=etype, historical=historical)])
+
+    doc = DocExample("a1", "2018-05-01", [], [gold("REJECT", "USA", True), gold("ACCUSE", "IRN", False)])
+    items = [
+        pooled("REJECT", "USA", False),  # gold tells it as background: dated today, it is a false event
+        pooled("REJECT", "USA", True),  # dated as background too: not scored, the key is in the gold
+        pooled("ACCUSE", "IRN", False),
+        pooled("ACCUSE", "EGY", False),
+    ]
+    assert _filter_labels(doc, items) == [0, 1, 1, 0]
+
+
 def _pooled(text: str, etype: str) -> list:
     """The filter's pooled events of one type for a one-article text, with their features."""
     from marsad.models import shipped

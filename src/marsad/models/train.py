@@ -74,7 +74,7 @@ FILTER_TREES = {"max_iter": 100, "learning_rate": 0.05, "max_leaf_nodes": 8, "mi
 
 
 def fit_filter(rows: list[Row], labels: list[int], seed: int) -> TreeEnsemble:
-    """The event filter (``marsad.models.filter``): is this pooled event in the gold?
+    """The event filter (``marsad.models.filter``): is keeping this pooled event right (``_filter_labels``)?
 
     Small boosted trees, not a linear model: the filter's dozen numbers matter jointly (a weak actor
     score is fine when the reranker ranked the reading first); cross-validation on the training set
@@ -309,10 +309,22 @@ def train_reranker(
     return fold_models, fit_reranker(*rows(all_ids), seed), fixed
 
 
-def _gold_keys(d: DocExample) -> set[tuple[str, frozenset[str], frozenset[str]]]:
+def _gold_keys(d: DocExample, current_only: bool = False) -> set[tuple[str, frozenset[str], frozenset[str]]]:
     from marsad.evaluate import event_key as gold_event_key
 
-    return {(k.type, k.actors, k.recipients) for k in map(gold_event_key, d.gold)}
+    events = [e for e in d.gold if not (current_only and e.get("historical"))]
+    return {(k.type, k.actors, k.recipients) for k in map(gold_event_key, events)}
+
+
+def _filter_labels(d: DocExample, pooled: list[Pooled]) -> list[int]:
+    """Whether keeping each pooled event is right, as the score counts it.
+
+    The score leaves historical events out on both sides. So an event we date as current is right only
+    when its key is current in the gold: a gold background event that we date today ("وكان ترامب قد
+    انسحب من الاتفاق") is a false event. One we date historical is not scored; it keeps its key's label.
+    """
+    every, current = _gold_keys(d), _gold_keys(d, current_only=True)
+    return [int(p.key in (every if all(e.historical for e in p.events) else current)) for p in pooled]
 
 
 def _pooled(
@@ -354,7 +366,7 @@ def train_filter(
     docs: list[DocExample], pooled: dict[str, list[Pooled]], seed: int
 ) -> tuple[TreeEnsemble, float, float, Any]:
     """Fit the event filter; its threshold and type-restoring floor are chosen on out-of-fold scores."""
-    labels = {d.doc_id: [int(p.key in _gold_keys(d)) for p in pooled[d.doc_id]] for d in docs}
+    labels = {d.doc_id: _filter_labels(d, pooled[d.doc_id]) for d in docs}
     probs: dict[str, list[float]] = {}
     for held in _folds(docs, seed):
         held_ids = {d.doc_id for d in held}
