@@ -25,7 +25,7 @@ from marsad.kb.model import ROLE_RANK, Office, Person, load_kb, parse_day
 from marsad.records import Article, Mention, Span
 from marsad.text.normalize import NormText, normalize, normalize_text
 from marsad.text.phrases import Hit
-from marsad.text.tokenize import attached_letters, without_conjunction
+from marsad.text.tokenize import attached_letters, without_conjunction, word_before
 
 KIND_PRIORITY = (
     "person",
@@ -439,7 +439,7 @@ def link(article: Article, *, matcher: Compiled | None = None) -> list[Mention]:
         for phrase in _compose(matcher.find(norm.text), norm.text):
             if _is_place_name(phrase, norm.text) or phrase.head.form == "bare_plural":
                 continue
-            if phrase.head.kind == "group" and _previous_word(norm.text, phrase.start) in SOLUTION_NOUNS:
+            if phrase.head.kind == "group" and word_before(norm.text, phrase.start, 12) in SOLUTION_NOUNS:
                 continue
             start, end = norm.span_to_orig(phrase.start, phrase.end)
             span = _to_doc_span(article, start, end, base)
@@ -481,11 +481,6 @@ PROCESS_NOUNS = frozenset(
 
 # "حل الدولتين" (the two-state solution) is a plan, not the two states just named.
 SOLUTION_NOUNS = frozenset({"حل", "بحل", "لحل", "وحل", "الحل"})
-
-
-def _previous_word(text: str, start: int) -> str:
-    before = text[max(0, start - 12) : start].split()
-    return before[-1] if before else ""
 
 
 def _is_place_name(phrase: _Phrase, text: str) -> bool:

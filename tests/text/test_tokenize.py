@@ -1,4 +1,4 @@
-from marsad.text.tokenize import attached_letters, split_clitics, tokenize, without_conjunction
+from marsad.text.tokenize import attached_letters, split_clitics, tokenize, without_conjunction, word_before
 
 
 def test_proclitics_and_article_are_split():
@@ -36,3 +36,9 @@ def test_the_letters_glued_before_a_name_are_read_back_to_the_word_start():
     assert attached_letters(text, damascus) == (damascus - 1, "ب")
     assert attached_letters(text, 0) == (0, "")
     assert attached_letters(text, text.index("الوفد")) == (text.index("الوفد"), "")
+
+
+def test_word_before_reads_the_last_whole_word_in_its_window():
+    text = "وأكد الرئيسان دعم حل الدولتين"
+    assert word_before(text, text.index("الدولتين")) == "حل"
+    assert word_before(text, text.index("وأكد")) == ""  # nothing before the first word

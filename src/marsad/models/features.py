@@ -22,7 +22,7 @@ from marsad.events.lexicon import REFERENT_CHECK, Marker, Trigger, markers, trig
 from marsad.events.units import Cand, Unit, party_key
 from marsad.records import Party
 from marsad.text.phrases import Hit
-from marsad.text.tokenize import split_clitics, words
+from marsad.text.tokenize import split_clitics, word_before, words
 
 SPEECH_KINDS = frozenset({"speech", "reported_speech"})
 LEAD_SENTENCES = 2  # the sentences after the title that make an article's lead
@@ -118,8 +118,8 @@ def _trigger_party_features(view: UnitView) -> list[str]:
 
 
 def _word_before(text: str, pos: int) -> str:
-    before = text[max(0, pos - 25) : pos].split()
-    return split_clitics(before[-1])[1] if before else "^"
+    before = word_before(text, pos)
+    return split_clitics(before)[1] if before else "^"
 
 
 def _word_after(text: str, pos: int) -> str:

@@ -85,6 +85,16 @@ def without_conjunction(word: str, function_words: Collection[str]) -> str:
     return word[1:]
 
 
+def word_before(text: str, pos: int, window: int = 25) -> str:
+    """The last whitespace-separated word ending by ``pos`` within ``window`` characters, or "".
+
+    What governs a mention is read from the word before it: a preposition ("في"), a noun it completes
+    ("حل الدولتين"), the head of a construct. The frames, the linker and the role features share this.
+    """
+    before = text[max(0, pos - window) : pos].split()
+    return before[-1] if before else ""
+
+
 def attached_letters(text: str, start: int) -> tuple[int, str]:
     """Where the word holding ``start`` begins, and the letters glued before ``start`` in it.
 
