@@ -255,3 +255,10 @@ def test_an_anaphoric_noun_after_its_event_refers_back_unless_the_referent_check
         assert ("CONSULT", ("RUS",), ("IRN",)) in _keys(_rule_events(text))
     finally:
         REFERENT_CHECK.reset(switched_off)
+
+
+def test_a_relative_clause_between_subject_and_verb_does_not_make_its_object_the_subject():
+    # "Trump, who is visiting Saudi Arabia, met the king": Saudi Arabia is what Trump visits.
+    events = _rule_events("ترامب الذي يزور السعودية التقى الملك سلمان", "2017-05-21")
+    assert ("CONSULT", ("USA",), ("SAU",)) in _keys(events)
+    assert ("CONSULT", ("SAU",), ("SAU",)) not in _keys(events)

@@ -151,7 +151,20 @@ def _subject_before(text: str, cands: list[Cand], before: list[Cand], t_start: i
         return None
     if _between(text, before[-1].end, t_start) not in SUBJECT_LINKS:
         return None
-    return _head_of_compound(cands, before[-1], text)
+    antecedent = _relative_antecedent(text, before)
+    return _head_of_compound(cands, antecedent or before[-1], text)
+
+
+# "ترامب الذي يزور السعودية التقى الملك": a relative pronoun and one verb between two parties.
+_RELATIVE_CLAUSE = re.compile(r"^(?:الذي|التي|الذين|اللذان|اللتان|اللذين|اللتين)\s+\S+$")
+
+
+def _relative_antecedent(text: str, before: list[Cand]) -> Cand | None:
+    """The party a relative clause hangs on, when the party right before the verb is that clause's object:
+    in "ترامب الذي يزور السعودية التقى الملك" Trump meets the king, Saudi Arabia is what he visits."""
+    if len(before) < 2 or not is_bare(before[-2]):
+        return None
+    return before[-2] if _RELATIVE_CLAUSE.match(_between(text, before[-2].end, before[-1].start)) else None
 
 
 def _subject_after(text: str, after: list[Cand], t_end: int) -> Cand | None:
