@@ -132,7 +132,8 @@ def _assign(
 
 # What may stand between a subject and the verb right after it: nothing ("إيران تتهم واشنطن"), a relative
 # pronoun ("ترامب الذي يزور السعودية") or "قد" ("وكانت إيران قد اتهمت").
-SUBJECT_LINKS = frozenset({"", "الذي", "التي", "اللذان", "اللتان", "الذين", "اللذين", "اللتين", "قد", "لقد"})
+RELATIVE_PRONOUNS = frozenset({"الذي", "التي", "اللذان", "اللتان", "الذين", "اللذين", "اللتين"})
+SUBJECT_LINKS = frozenset({"", "قد", "لقد"}) | RELATIVE_PRONOUNS
 
 
 def _between(text: str, start: int, end: int) -> str:
@@ -155,16 +156,14 @@ def _subject_before(text: str, cands: list[Cand], before: list[Cand], t_start: i
     return _head_of_compound(cands, antecedent or before[-1], text)
 
 
-# "ترامب الذي يزور السعودية التقى الملك": a relative pronoun and one verb between two parties.
-_RELATIVE_CLAUSE = re.compile(r"^(?:الذي|التي|الذين|اللذان|اللتان|اللذين|اللتين)\s+\S+$")
-
-
 def _relative_antecedent(text: str, before: list[Cand]) -> Cand | None:
     """The party a relative clause hangs on, when the party right before the verb is that clause's object:
-    in "ترامب الذي يزور السعودية التقى الملك" Trump meets the king, Saudi Arabia is what he visits."""
+    in "ترامب الذي يزور السعودية التقى الملك" Trump meets the king, Saudi Arabia is what he visits (a relative
+    pronoun and one verb stand between the two parties)."""
     if len(before) < 2 or not is_bare(before[-2]):
         return None
-    return before[-2] if _RELATIVE_CLAUSE.match(_between(text, before[-2].end, before[-1].start)) else None
+    clause = _between(text, before[-2].end, before[-1].start).split()
+    return before[-2] if len(clause) == 2 and clause[0] in RELATIVE_PRONOUNS else None
 
 
 def _subject_after(text: str, after: list[Cand], t_end: int) -> Cand | None:

@@ -342,17 +342,15 @@ def _nearest_year(ref: dt.date, make: Any, mod: int | None = None) -> dt.date | 
     return _pick_year(ref, (ref.year - 1, ref.year, ref.year + 1), make, mod)
 
 
-def _mod(m: regex.Match[str], g: _Grammar) -> int | None:
-    word = _g(m, "mm")
+def _mod(m: regex.Match[str], g: _Grammar, group: str = "mm") -> int | None:
+    """The shift a period modifier in ``group`` names ("الماضي" -1, "المقبل" +1, "الجاري" 0), if any."""
+    word = _g(m, group)
     return None if word is None else g.period_mods[_key(word)]
 
 
 def _year_shift(m: regex.Match[str], g: _Grammar) -> int | None:
     """Years from the reference named after a month ("من العام الماضي" -1, "هذا العام" 0), if any."""
-    if _g(m, "ythis"):
-        return 0
-    word = _g(m, "ym")
-    return None if word is None else g.period_mods[_key(word)]
+    return 0 if _g(m, "ythis") else _mod(m, g, "ym")
 
 
 def _hijri(year: int, month: int, day: int) -> dt.date:
