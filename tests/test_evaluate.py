@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from marsad.evaluate import event_key, score
+from marsad.evaluate import event_key, make_key, score, score_keys, scored_keys
 
 ROOT = Path(__file__).resolve().parents[1]
 DEV = ROOT.parent / "shared" / "eval" / "dev.jsonl"
@@ -51,6 +51,23 @@ def test_partial_matching_is_one_to_one():
     system = {"d": [_e("ASSAULT", ["ISR"], ["PSE"]), _e("ASSAULT", ["ISR", "USA"], ["PSE"])]}
     s = score(gold, system)
     assert (s.partial.tp, s.partial.fp) == (1, 1)
+
+
+def test_keyed_scores_equal_the_scores_of_whole_events():
+    """Training scores keys it made itself: the numbers of scoring the events; partial left out on demand."""
+    gold = {"d": [_e("ACCUSE", ["EGY"], ["ISR"]), _e("CONSULT", ["IRN"], ["RUS"])]}
+    gold["d"].append(_e("AID", ["USA"], historical=True))
+    system = {
+        "d": [_e("ACCUSE", ["EGY"], ["ISR", "PSE"]), _e("CONSULT", ["RUS", "IRN"]), _e("AID", ["USA"])],
+        "not-in-gold": [_e("AID", ["FRA"])],
+    }
+    keyed_system = {"d": [make_key("ACCUSE", ["EGY"], ["ISR", "PSE"]), make_key("CONSULT", ["RUS"], ["IRN"])]}
+    keyed_system["d"].append(make_key("AID", ["USA"], []))
+    whole, keyed = score(gold, system), score_keys({"d": scored_keys(gold["d"])}, keyed_system)
+    assert whole.as_dict() == keyed.as_dict() and whole.strict.fp == 2
+    assert make_key("CONSULT", ["RUS"], ["IRN"]) == event_key(_e("CONSULT", ["IRN", "RUS"]))
+    strict_only = score_keys({"d": scored_keys(gold["d"])}, keyed_system, partial=False)
+    assert strict_only.strict == keyed.strict and strict_only.partial.tp == 0
 
 
 @pytest.mark.skipif(not DEV.exists(), reason="shared/eval/dev.jsonl is not beside the repository")

@@ -82,15 +82,22 @@ def party_code(party: dict[str, Any]) -> str:
     return party.get("code") or party.get("sector") or "UNK"
 
 
+def make_key(etype: str, actors: Iterable[str], recipients: Iterable[str]) -> EventKey:
+    """The key of an event of ``etype`` between these party codes (undirected types: one set)."""
+    a, r = frozenset(actors), frozenset(recipients)
+    return EventKey(etype, a | r, frozenset()) if etype in UNDIRECTED else EventKey(etype, a, r)
+
+
 def event_key(event: dict[str, Any]) -> EventKey:
-    actors = frozenset(party_code(p) for p in event.get("actors") or [])
-    recipients = frozenset(party_code(p) for p in event.get("recipients") or [])
-    if event["type"] in UNDIRECTED:
-        return EventKey(event["type"], actors | recipients, frozenset())
-    return EventKey(event["type"], actors, recipients)
+    return make_key(
+        event["type"],
+        (party_code(p) for p in event.get("actors") or []),
+        (party_code(p) for p in event.get("recipients") or []),
+    )
 
 
-def _keep(events: Iterable[dict[str, Any]], include_historical: bool) -> list[EventKey]:
+def scored_keys(events: Iterable[dict[str, Any]], include_historical: bool = False) -> list[EventKey]:
+    """The keys of the events a score counts, in order."""
     return [event_key(e) for e in events if include_historical or not e.get("historical")]
 
 
@@ -140,12 +147,26 @@ def score(
     include_historical: bool = False,
 ) -> Scores:
     """Score system events against gold events, both keyed by document id."""
+    return score_keys(
+        {doc_id: scored_keys(events, include_historical) for doc_id, events in gold_docs.items()},
+        {doc_id: scored_keys(system_docs.get(doc_id, []), include_historical) for doc_id in gold_docs},
+    )
+
+
+def score_keys(
+    gold_docs: dict[str, list[EventKey]], system_docs: dict[str, list[EventKey]], partial: bool = True
+) -> Scores:
+    """``score`` over events already reduced to their keys (the scored ones only).
+
+    Training scores hundreds of threshold settings against the same gold: it keys the gold once, and
+    skips the partial score, which no threshold is chosen by.
+    """
     scores = Scores()
-    for doc_id, gold_events in gold_docs.items():
-        gold = _keep(gold_events, include_historical)
-        system = _keep(system_docs.get(doc_id, []), include_historical)
+    for doc_id, gold in gold_docs.items():
+        system = system_docs.get(doc_id, [])
         _strict(gold, system, scores)
-        _partial(gold, system, scores)
+        if partial:
+            _partial(gold, system, scores)
         _types(gold, system, scores)
         scores.documents += 1
     return scores

@@ -232,3 +232,29 @@ def test_the_filter_knows_a_party_that_is_only_a_sector():
     assert codeless and countries
     assert all(p.features["codeless_actors"] + p.features["codeless_recipients"] >= 1 for p in codeless)
     assert all(p.features["codeless_actors"] + p.features["codeless_recipients"] == 0 for p in countries)
+
+
+def test_threshold_search_decoding_is_the_same_with_remembered_roles():
+    """The search remembers each proposal's roles per setting of the role thresholds; a remembered
+    reading must be the one the thresholds give, and events all of whose sentences are historical
+    are not scored."""
+    from marsad.evaluate import make_key
+    from marsad.models.decode import Proposal, Thresholds
+    from marsad.models.train import _system
+
+    roles = np.array([[0.1, 0.7, 0.1, 0.1], [0.2, 0.1, 0.6, 0.1], [0.6, 0.2, 0.15, 0.05]])
+    props = {
+        "d": [
+            Proposal(0, "ACCUSE", 0.9, True, ["EGY", "ISR", "USA"], {}, roles),
+            Proposal(1, "ACCUSE", 0.9, True, ["EGY", "ISR", "USA"], {}, roles),
+            Proposal(1, "PROTEST", 0.9, True, ["EGY", "ISR", "USA"], {}, roles),
+        ]
+    }
+    hist = {("d", 0): False, ("d", 1): True}
+    memo: dict = {}
+    for actor in (0.5, 0.8, 0.5):
+        th = Thresholds(actor=actor, actor_floor=0.75, recipient=0.5, recipient_floor=0.3)
+        assert _system(props, th, hist, memo=memo) == _system(props, th, hist)
+    assert len(memo) == 6  # three proposals under two settings of the role thresholds
+    th = Thresholds(actor=0.5, recipient=0.5)
+    assert _system(props, th, hist) == {"d": [make_key("ACCUSE", ["EGY"], ["ISR"])]}  # PROTEST: historical

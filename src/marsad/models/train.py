@@ -14,14 +14,13 @@ import json
 import random
 import time
 from collections import Counter
-from collections.abc import Iterable
 from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from marsad.evaluate import score
+from marsad.evaluate import EventKey, make_key, score_keys, scored_keys
 from marsad.events import ontology
 from marsad.models.align import AlignStats, DocExample, examples, role_labels
 from marsad.models.decode import ROLE_LABELS, Models, Proposal, Thresholds, choose_roles, key_parties, propose
@@ -168,8 +167,11 @@ def fit_roles(docs: list[DocExample], seed: int) -> LinearModel:
     return LinearModel.from_sklearn(list(ROLE_LABELS), names, coef, intercept, True)
 
 
-def _gold(docs: list[DocExample]) -> dict[str, list[dict[str, Any]]]:
-    return {d.doc_id: d.gold for d in docs}
+Keyed = dict[str, list[EventKey]]  # per document, the keys of the events a score counts
+
+
+def _gold(docs: list[DocExample]) -> Keyed:
+    return {d.doc_id: scored_keys(d.gold) for d in docs}
 
 
 def _historical(docs: list[DocExample]) -> dict[tuple[str, int], bool]:
@@ -181,52 +183,54 @@ def _historical(docs: list[DocExample]) -> dict[tuple[str, int], bool]:
     }
 
 
-def _scored(etype: str, actors: Iterable[str], recipients: Iterable[str], historical: bool) -> dict[str, Any]:
-    """An event as ``marsad.evaluate.score`` reads it: only what the keys and the historical flag need."""
-    return {
-        "type": etype,
-        "actors": [{"code": k} for k in actors],
-        "recipients": [{"code": k} for k in recipients],
-        "historical": historical,
-    }
+Roles = tuple[list[str], list[str]]
 
 
 def _system(
     proposals: dict[str, list[Proposal]],
     th: Thresholds,
     hist: dict[tuple[str, int], bool],
-    fixed: dict[str, list[tuple[list[str], list[str]]]] | None = None,
-) -> dict[str, list[dict[str, Any]]]:
-    """Light decoding to scoring dicts (keys only), for the threshold search.
+    fixed: dict[str, list[Roles]] | None = None,
+    memo: dict[tuple[int, tuple[float, ...]], Roles] | None = None,
+) -> Keyed:
+    """Light decoding to the keys a score counts, for the threshold search.
 
-    ``fixed`` gives each proposal's roles (the reranker's choice) instead of role thresholds.
+    ``fixed`` gives each proposal's roles (the reranker's choice) instead of role thresholds. ``memo``
+    keeps each proposal's roles under each setting of the role thresholds: the search tries a dozen type
+    thresholds for every one of those.
     """
     from marsad.models.decode import accept
 
-    out: dict[str, list[dict[str, Any]]] = {}
+    role_th = (th.actor, th.actor_floor, th.recipient, th.recipient_floor, th.both)
+    out: Keyed = {}
     for doc_id, props in proposals.items():
-        events: dict[tuple[str, frozenset[str], frozenset[str]], dict[str, Any]] = {}
+        historical: dict[tuple[str, frozenset[str], frozenset[str]], bool] = {}
         for j, p in enumerate(props):
             if not accept(p, th):
                 continue
-            actors, recipients = fixed[doc_id][j] if fixed is not None else choose_roles(p, th)
-            key = (p.type, frozenset(actors), frozenset(recipients))
+            if fixed is not None:
+                actors, recipients = fixed[doc_id][j]
+            elif memo is None:
+                actors, recipients = choose_roles(p, th)
+            else:
+                if (id(p), role_th) not in memo:
+                    memo[(id(p), role_th)] = choose_roles(p, th)
+                actors, recipients = memo[(id(p), role_th)]
             if not actors:
                 continue
-            if key in events:  # historical only when every sentence of the event is
-                events[key]["historical"] &= hist[(doc_id, p.view_index)]
-                continue
-            events[key] = _scored(p.type, actors, recipients, hist[(doc_id, p.view_index)])
-        out[doc_id] = list(events.values())
+            key = (p.type, frozenset(actors), frozenset(recipients))
+            # historical only when every sentence of the event is
+            historical[key] = historical.get(key, True) and hist[(doc_id, p.view_index)]
+        out[doc_id] = [make_key(*key) for key, past in historical.items() if not past]
     return out
 
 
 def search_thresholds(
     proposals: dict[str, list[Proposal]],
-    gold: dict[str, list[dict[str, Any]]],
+    gold: Keyed,
     hist: dict[tuple[str, int], bool],
     start: Thresholds | None = None,
-    fixed: dict[str, list[tuple[list[str], list[str]]]] | None = None,
+    fixed: dict[str, list[Roles]] | None = None,
 ) -> tuple[Thresholds, float]:
     """Coordinate ascent over ``GRID`` maximising out-of-fold strict F1.
 
@@ -234,12 +238,13 @@ def search_thresholds(
     """
     th = start or Thresholds()
     grid = {k: v for k, v in GRID.items() if fixed is None or k.startswith("type")}
-    best = score(gold, _system(proposals, th, hist, fixed)).strict.f1
+    memo: dict[tuple[int, tuple[float, ...]], Roles] = {}
+    best = score_keys(gold, _system(proposals, th, hist, fixed, memo), partial=False).strict.f1
     for _ in range(2):
         for name, values in grid.items():
             for value in values:
                 trial = Thresholds(**{**th.as_dict(), name: value})
-                f1 = score(gold, _system(proposals, trial, hist, fixed)).strict.f1
+                f1 = score_keys(gold, _system(proposals, trial, hist, fixed, memo), partial=False).strict.f1
                 if f1 > best + 1e-9:
                     best, th = f1, trial
     return th, best
@@ -338,27 +343,38 @@ def _pooled(
     return out
 
 
+def _pooled_keys(pooled: dict[str, list[Pooled]]) -> dict[str, list[EventKey | None]]:
+    """Each pooled event's key as the score counts it; None for an event dated historical (not scored)."""
+    return {
+        doc_id: [None if all(e.historical for e in p.events) else make_key(*p.key) for p in items]
+        for doc_id, items in pooled.items()
+    }
+
+
 def _filter_system(
-    pooled: dict[str, list[Pooled]], probs: dict[str, list[float]], keep: float, restore: float
-) -> dict[str, list[dict[str, Any]]]:
-    out: dict[str, list[dict[str, Any]]] = {}
+    pooled: dict[str, list[Pooled]],
+    keys: dict[str, list[EventKey | None]],
+    probs: dict[str, list[float]],
+    keep: float,
+    restore: float,
+) -> Keyed:
+    out: Keyed = {}
     for doc_id, items in pooled.items():
-        out[doc_id] = [
-            _scored(*p.key, all(e.historical for e in p.events))
-            for p in (items[i] for i in kept_indices(items, probs[doc_id], keep, restore))
-        ]
+        kept = (keys[doc_id][i] for i in kept_indices(items, probs[doc_id], keep, restore))
+        out[doc_id] = [key for key in kept if key is not None]
     return out
 
 
 def _filter_objective(
-    gold: dict[str, list[dict[str, Any]]],
+    gold: Keyed,
     pooled: dict[str, list[Pooled]],
+    keys: dict[str, list[EventKey | None]],
     probs: dict[str, list[float]],
     keep: float,
     restore: float,
 ) -> float:
     """Events must be right, and no type left unreported: the mean of strict and types F1."""
-    s = score(gold, _filter_system(pooled, probs, keep, restore))
+    s = score_keys(gold, _filter_system(pooled, keys, probs, keep, restore), partial=False)
     return (s.strict.f1 + s.types.f1) / 2
 
 
@@ -376,10 +392,10 @@ def train_filter(
         for d in held:
             kept = model.scores_batch([p.features for p in pooled[d.doc_id]])[:, 0]
             probs[d.doc_id] = [float(x) for x in kept]
-    gold = _gold(docs)
+    gold, keys = _gold(docs), _pooled_keys(pooled)
     keeps = [x / 100 for x in range(0, 80, 2)]
     objective = np.array(
-        [[_filter_objective(gold, pooled, probs, k, r) for k in keeps] for r in RESTORE_GRID]
+        [[_filter_objective(gold, pooled, keys, probs, k, r) for k in keeps] for r in RESTORE_GRID]
     )
     # The objective is flat near its top, and tiny changes to the pipeline move its maximum from one
     # threshold to a distant one; choosing the best neighbourhood (the threshold and the two beside it)
@@ -388,7 +404,7 @@ def train_filter(
     smoothed = (padded[:, :-2] + padded[:, 1:-1] + padded[:, 2:]) / 3
     r, k = np.unravel_index(int(np.argmax(smoothed)), smoothed.shape)
     best_keep, best_restore = keeps[k], RESTORE_GRID[r]
-    cv = score(gold, _filter_system(pooled, probs, best_keep, best_restore))
+    cv = score_keys(gold, _filter_system(pooled, keys, probs, best_keep, best_restore))
     rows = [p.features for d in docs for p in pooled[d.doc_id]]
     ys = [y for d in docs for y in labels[d.doc_id]]
     return fit_filter(rows, ys, seed), best_keep, best_restore, cv
@@ -410,10 +426,10 @@ def train(gold_path: Path, out_dir: Path, seed: int = 13, log: Any = print) -> d
     proposals, fold_models = cross_validate(docs, seed)
     gold, hist = _gold(docs), _historical(docs)
     th, _ = search_thresholds(proposals, gold, hist)
-    cv_thresholds = score(gold, _system(proposals, th, hist))
+    cv_thresholds = score_keys(gold, _system(proposals, th, hist))
     fold_rerankers, reranker, fixed = train_reranker(docs, proposals, th, seed)
     th, _ = search_thresholds(proposals, gold, hist, th, fixed)
-    cv_model = score(gold, _system(proposals, th, hist, fixed))
+    cv_model = score_keys(gold, _system(proposals, th, hist, fixed))
     log(
         f"cross-validated model decoding: strict F1 {cv_thresholds.strict.f1:.3f} with role thresholds, "
         f"{cv_model.strict.f1:.3f} with the reading reranker; types F1 {cv_model.types.f1:.3f}"
