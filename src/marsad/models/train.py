@@ -183,15 +183,15 @@ def _historical(docs: list[DocExample]) -> dict[tuple[str, int], bool]:
     }
 
 
-Roles = tuple[list[str], list[str]]
+RoleLists = tuple[list[str], list[str]]  # actor keys, recipient keys (``rerank.Roles`` holds them as sets)
 
 
 def _system(
     proposals: dict[str, list[Proposal]],
     th: Thresholds,
     hist: dict[tuple[str, int], bool],
-    fixed: dict[str, list[Roles]] | None = None,
-    memo: dict[tuple[int, tuple[float, ...]], Roles] | None = None,
+    fixed: dict[str, list[RoleLists]] | None = None,
+    memo: dict[tuple[int, tuple[float, ...]], RoleLists] | None = None,
 ) -> Keyed:
     """Light decoding to the keys a score counts, for the threshold search.
 
@@ -230,7 +230,7 @@ def search_thresholds(
     gold: Keyed,
     hist: dict[tuple[str, int], bool],
     start: Thresholds | None = None,
-    fixed: dict[str, list[Roles]] | None = None,
+    fixed: dict[str, list[RoleLists]] | None = None,
 ) -> tuple[Thresholds, float]:
     """Coordinate ascent over ``GRID`` maximising out-of-fold strict F1.
 
@@ -238,7 +238,7 @@ def search_thresholds(
     """
     th = start or Thresholds()
     grid = {k: v for k, v in GRID.items() if fixed is None or k.startswith("type")}
-    memo: dict[tuple[int, tuple[float, ...]], Roles] = {}
+    memo: dict[tuple[int, tuple[float, ...]], RoleLists] = {}
     best = score_keys(gold, _system(proposals, th, hist, fixed, memo), partial=False).strict.f1
     for _ in range(2):
         for name, values in grid.items():
@@ -288,7 +288,7 @@ def _reading_groups(
 
 def train_reranker(
     docs: list[DocExample], proposals: dict[str, list[Proposal]], th: Thresholds, seed: int
-) -> tuple[dict[str, LinearModel], LinearModel, dict[str, list[tuple[list[str], list[str]]]]]:
+) -> tuple[dict[str, LinearModel], LinearModel, dict[str, list[RoleLists]]]:
     """Fit the reading reranker on out-of-fold proposals: fold models, the final model, and OOF choices."""
     groups = {d.doc_id: _reading_groups(d, proposals[d.doc_id], th) for d in docs}
 
@@ -299,7 +299,7 @@ def train_reranker(
         return [f for f, _ in pairs], [y for _, y in pairs]
 
     fold_models: dict[str, LinearModel] = {}
-    fixed: dict[str, list[tuple[list[str], list[str]]]] = {}
+    fixed: dict[str, list[RoleLists]] = {}
     all_ids = {d.doc_id for d in docs}
     for held in _folds(docs, seed):
         held_ids = {d.doc_id for d in held}
