@@ -17,6 +17,7 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
+from marsad.evaluate import make_key
 from marsad.events.coder import code_analysed, merge_date
 from marsad.events.units import party_key
 from marsad.models.decode import (
@@ -50,13 +51,15 @@ class Pooled:
     sources: set[str] = field(default_factory=set)
     features: Row = field(default_factory=dict)
 
+    @property
+    def historical(self) -> bool:
+        """Dated historical by every sentence that tells it; the score then leaves it out."""
+        return all(e.historical for e in self.events)
+
 
 def event_key(e: Event) -> Key:
-    actors = frozenset(party_key(p) for p in e.actors)
-    recipients = frozenset(party_key(p) for p in e.recipients)
-    if e.type in UNDIRECTED:
-        return e.type, actors | recipients, frozenset()
-    return e.type, actors, recipients
+    k = make_key(e.type, map(party_key, e.actors), map(party_key, e.recipients))
+    return k.type, k.actors, k.recipients
 
 
 class _Scorer:
@@ -106,7 +109,7 @@ def _features(p: Pooled, scorer: _Scorer, views: list[int], best: int | None) ->
     feats: Row = {f"src={'+'.join(sorted(p.sources))}": 1.0, f"type={etype}": 1.0}
     feats |= {"actors": len(actors), "recipients": len(recipients), "sentences": len(views)}
     feats |= _codeless(p.events[0])
-    feats["historical"] = float(all(e.historical for e in p.events))
+    feats["historical"] = float(p.historical)
     feats |= _article_features(p.key, scorer)
     if best is None:
         return feats | {"no_sentence": 1.0}

@@ -201,6 +201,7 @@ def _system(
     """
     from marsad.models.decode import accept
 
+    memo = {} if memo is None else memo
     role_th = (th.actor, th.actor_floor, th.recipient, th.recipient_floor, th.both)
     out: Keyed = {}
     for doc_id, props in proposals.items():
@@ -210,8 +211,6 @@ def _system(
                 continue
             if fixed is not None:
                 actors, recipients = fixed[doc_id][j]
-            elif memo is None:
-                actors, recipients = choose_roles(p, th)
             else:
                 if (id(p), role_th) not in memo:
                     memo[(id(p), role_th)] = choose_roles(p, th)
@@ -315,10 +314,8 @@ def train_reranker(
 
 
 def _gold_keys(d: DocExample, current_only: bool = False) -> set[tuple[str, frozenset[str], frozenset[str]]]:
-    from marsad.evaluate import event_key as gold_event_key
-
-    events = [e for e in d.gold if not (current_only and e.get("historical"))]
-    return {(k.type, k.actors, k.recipients) for k in map(gold_event_key, events)}
+    keys = scored_keys(d.gold, include_historical=not current_only)
+    return {(k.type, k.actors, k.recipients) for k in keys}
 
 
 def _filter_labels(d: DocExample, pooled: list[Pooled]) -> list[int]:
@@ -329,7 +326,7 @@ def _filter_labels(d: DocExample, pooled: list[Pooled]) -> list[int]:
     انسحب من الاتفاق") is a false event. One we date historical is not scored; it keeps its key's label.
     """
     every, current = _gold_keys(d), _gold_keys(d, current_only=True)
-    return [int(p.key in (every if all(e.historical for e in p.events) else current)) for p in pooled]
+    return [int(p.key in (every if p.historical else current)) for p in pooled]
 
 
 def _pooled(
@@ -346,7 +343,7 @@ def _pooled(
 def _pooled_keys(pooled: dict[str, list[Pooled]]) -> dict[str, list[EventKey | None]]:
     """Each pooled event's key as the score counts it; None for an event dated historical (not scored)."""
     return {
-        doc_id: [None if all(e.historical for e in p.events) else make_key(*p.key) for p in items]
+        doc_id: [None if p.historical else make_key(*p.key) for p in items]
         for doc_id, items in pooled.items()
     }
 
