@@ -64,3 +64,58 @@ def test_readings_are_described_by_what_their_trigger_verb_usually_takes():
     assert {"lemma/nrec=أدان/1", "lemma/domestic=أدان/False"} <= set(best.features)
     no_lemma = candidate_readings(_proposal(), Thresholds(), None)[0]
     assert not any(f.startswith("lemma/") for f in no_lemma.features)
+
+
+def test_ranked_orders_by_better_and_reports_the_right_probability():
+    readings = candidate_readings(_proposal(), Thresholds(), None)
+    # "right" likes the first reading, "better" the second: the order follows "better", the scores "right".
+    weights = np.array([[4.0, 0.0], [0.0, 4.0]], dtype=np.float32)
+    model = LinearModel(["right", "better"], {"rank=0": 0, "rank=1": 1}, weights, np.array([-2.0, 0.0]))
+    (first, p_first), (second, p_second), *_ = ranked([readings], model)[0]
+    assert first is readings[1] and second is readings[0]
+    assert p_first < 0.5 < p_second  # the "right" probability of each reading, not of its rank
+
+
+def _logit_data(seed: int = 0):
+    from scipy.sparse import csr_matrix
+
+    rng = np.random.default_rng(seed)
+    x = csr_matrix((rng.random((40, 6)) < 0.4).astype(np.float64))
+    groups = np.repeat(np.arange(10), 4)
+    labels = np.zeros(40, dtype=int)
+    labels[[0, 5, 6, 10, 15, 17, 22, 27, 29, 33]] = 1  # group 9 (rows 36-39) has no right row
+    return x, labels, groups
+
+
+def test_conditional_logit_gradient_matches_finite_differences():
+    from marsad.models.train import fit_conditional_logit
+
+    x, labels, groups = _logit_data()
+    w = fit_conditional_logit(x, labels, groups, c=0.5)
+
+    # At the optimum the penalised gradient vanishes: check it against the loss by finite differences.
+    def loss(v):
+        z = x @ v
+        out = 0.0
+        for g in range(9):
+            zg, yg = z[groups == g], labels[groups == g]
+            out += np.log(np.exp(zg).sum()) - np.log(np.exp(zg[yg == 1]).sum())
+        return out + v @ v / (2 * 0.5)
+
+    eps = 1e-5
+    numeric = np.array([(loss(w + eps * e) - loss(w - eps * e)) / (2 * eps) for e in np.eye(len(w))])
+    assert np.abs(numeric).max() < 1e-3
+    assert loss(w) < loss(np.zeros_like(w)) - 0.5  # it learned something
+
+
+def test_conditional_logit_ignores_proposals_without_a_right_reading():
+    from marsad.models.train import fit_conditional_logit
+
+    x, labels, groups = _logit_data()
+    w = fit_conditional_logit(x, labels, groups, c=0.5)
+    keep = groups != 9
+    alone = fit_conditional_logit(x[keep], labels[keep], groups[keep], c=0.5)
+    assert np.allclose(w, alone, atol=1e-6)
+    flipped = labels.copy()
+    flipped[36] = 1  # group 9 now says something
+    assert not np.allclose(fit_conditional_logit(x, flipped, groups, c=0.5), w, atol=1e-3)

@@ -34,7 +34,15 @@ class LinearModel:
         return self.scores_batch([features])[0]
 
     def scores_batch(self, rows: list[list[str]]) -> np.ndarray:
-        """Probabilities, one row per feature list: one gather and one segmented sum for all of them.
+        """Probabilities, one row per feature list (see ``logits_batch``)."""
+        z = self.logits_batch(rows)
+        if self.multiclass:
+            e = np.exp(z - z.max(axis=1, keepdims=True))
+            return e / e.sum(axis=1, keepdims=True)
+        return 1.0 / (1.0 + np.exp(-z))
+
+    def logits_batch(self, rows: list[list[str]]) -> np.ndarray:
+        """Linear scores, one row per feature list: one gather and one segmented sum for all of them.
 
         Why batched: the decoder scores every party of a sentence and every sentence of an article; numpy
         costs ~10 us per call whatever the size, so one call per batch instead of one per row.
@@ -48,10 +56,7 @@ class LinearModel:
             flat = np.fromiter(chain.from_iterable(idx), dtype=np.intp, count=int(lengths.sum()))
             starts = np.cumsum(lengths) - lengths
             z[filled] += np.add.reduceat(self.by_feature[flat], starts[filled], axis=0)
-        if self.multiclass:
-            e = np.exp(z - z.max(axis=1, keepdims=True))
-            return e / e.sum(axis=1, keepdims=True)
-        return 1.0 / (1.0 + np.exp(-z))
+        return z
 
     def save(self, directory: Path, name: str) -> None:
         directory.mkdir(parents=True, exist_ok=True)

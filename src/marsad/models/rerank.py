@@ -5,10 +5,17 @@ and recipients right for about two proposals in five. Yet the right reading is u
 most probable joint assignments: over the training set's out-of-fold proposals it is the top reading
 for 37%, in the top 3 for 63%, in the top 8 for 84%. So the decoder lists the k best joint readings
 (independent role probabilities, with a beam), adds the threshold reading and the rule frames' reading,
-and a small logistic regression picks one, from what distinguishes readings as wholes: their rank and
+and a small linear model picks one, from what distinguishes readings as wholes: their rank and
 probability gap, how many actors and recipients they have for this type and for this trigger verb
 (whether "أدان" takes a recipient, whether "اعتقل" acts on its own country), the weakest member,
 agreement with the rule frames, and whether they split "X و Y".
+
+The model has two outputs over the same features. "right" (a logistic regression, one reading at a
+time) is the probability that a reading is an event the gold has: the event filter reads it, and it is
+low for every reading of a proposal that reports nothing. "better" (a conditional logit: a softmax over
+each proposal's readings) orders the readings against each other, which is the decoder's question; out
+of fold it picks the right reading of 65.5% of the proposals that have one, against 64.5% for "right".
+A model with only "right" orders by it.
 """
 
 from __future__ import annotations
@@ -156,14 +163,19 @@ def rule_reading(rules: dict[str, tuple[set[str], set[str], bool]], etype: str) 
 def ranked(
     readings_per_proposal: list[list[Reading]], model: LinearModel
 ) -> list[list[tuple[Reading, float]]]:
-    """Each proposal's readings with the reranker's probability of being right, best first (one batch)."""
+    """Each proposal's readings, best first by the reranker's last output, with their "right" probability.
+
+    One batch for all proposals; ``model.labels`` is ``["right", "better"]`` or ``["right"]``.
+    """
     rows = [r.features for readings in readings_per_proposal for r in readings]
-    scores = model.scores_batch(rows)[:, 0].tolist() if rows else []
+    logits = model.logits_batch(rows) if rows else np.zeros((0, len(model.labels)))
+    right = (1.0 / (1.0 + np.exp(-logits[:, 0]))).tolist()
+    better = logits[:, -1].tolist()
     out = []
     start = 0
     for readings in readings_per_proposal:
-        part = scores[start : start + len(readings)]
-        out.append(sorted(zip(readings, part, strict=True), key=lambda x: -x[1]))
+        order = sorted(range(start, start + len(readings)), key=lambda i: -better[i])
+        out.append([(readings[i - start], right[i]) for i in order])
         start += len(readings)
     return out
 

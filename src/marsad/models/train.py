@@ -87,17 +87,54 @@ def fit_filter(rows: list[Row], labels: list[int], seed: int) -> TreeEnsemble:
     return TreeEnsemble.from_sklearn("keep", names, clf)
 
 
-def fit_reranker(rows: list[list[str]], labels: list[int], seed: int) -> LinearModel:
-    """The reading reranker (``marsad.models.rerank``): is this the reading the gold gives?
+RERANK_C = 0.3  # the conditional logit's inverse L2 penalty (0.1 to 1 scored alike out of fold)
 
-    A logistic regression over string features, kept whole (no weight is pruned).
+
+def fit_reranker(rows: list[list[str]], labels: list[int], groups: list[int], seed: int) -> LinearModel:
+    """The reading reranker (``marsad.models.rerank``): "right" and "better" over the same features.
+
+    "right": a logistic regression, is this reading one the gold gives. "better": a conditional logit
+    over each proposal's readings (``groups`` numbers them), is this the proposal's right reading. Both
+    keep every weight (none is pruned).
     """
     from sklearn.linear_model import LogisticRegression
 
     matrix, names = _vectorize(rows)
-    clf = LogisticRegression(C=1.0, solver="liblinear", random_state=seed, max_iter=1000)
-    clf.fit(matrix, np.array(labels))
-    return LinearModel.from_sklearn(["right"], names, clf.coef_, clf.intercept_, False, min_weight=0.0)
+    y = np.array(labels)
+    clf = LogisticRegression(C=1.0, solver="liblinear", random_state=seed, max_iter=1000).fit(matrix, y)
+    better = fit_conditional_logit(matrix, y, np.array(groups), RERANK_C)
+    coef = np.vstack([clf.coef_[0], better])
+    bias = np.array([clf.intercept_[0], 0.0])  # a softmax within a group ignores a shared bias
+    return LinearModel.from_sklearn(["right", "better"], names, coef, bias, False, min_weight=0.0)
+
+
+def fit_conditional_logit(matrix: Any, labels: np.ndarray, groups: np.ndarray, c: float) -> np.ndarray:
+    """Weights maximising each group's log-probability of its right rows, under a softmax within groups.
+
+    Why not a logistic regression per row: the decoder only ever compares the readings of one
+    proposal, and a per-row model spends its weights on telling good proposals from bad ones. Groups
+    without a right row carry no information about the order and are left out. L2 penalty ``1/(2c)``;
+    L-BFGS from zero, so the fit is deterministic.
+    """
+    from scipy.optimize import minimize
+
+    answered = np.isin(groups, groups[labels == 1])
+    x, y = matrix[answered], labels[answered].astype(np.float64)
+    g = np.unique(groups[answered], return_inverse=True)[1]
+    n = int(g.max()) + 1 if len(g) else 0
+
+    def loss(w: np.ndarray) -> tuple[float, np.ndarray]:
+        z = x @ w
+        top = np.full(n, -np.inf)
+        np.maximum.at(top, g, z)
+        e = np.exp(z - top[g])
+        total, right = np.bincount(g, e, n), np.bincount(g, e * y, n)
+        nll = float((np.log(total) - np.log(right)).sum())
+        grad = x.T @ (e / total[g] - e * y / right[g])
+        return nll + float(w @ w) / (2 * c), grad + w / c
+
+    start = np.zeros(matrix.shape[1])
+    return minimize(loss, start, jac=True, method="L-BFGS-B", options={"maxiter": 500}).x
 
 
 def fit_types(docs: list[DocExample], seed: int) -> LinearModel:
@@ -291,11 +328,13 @@ def train_reranker(
     """Fit the reading reranker on out-of-fold proposals: fold models, the final model, and OOF choices."""
     groups = {d.doc_id: _reading_groups(d, proposals[d.doc_id], th) for d in docs}
 
-    def rows(ids: set[str]) -> tuple[list[list[str]], list[int]]:
-        pairs = [
-            (r.features, y) for i in sorted(ids) for rs, ys in groups[i] for r, y in zip(rs, ys, strict=True)
+    def rows(ids: set[str]) -> tuple[list[list[str]], list[int], list[int]]:
+        """Features, labels and proposal numbers of every reading of the documents ``ids``."""
+        proposals = (group for i in sorted(ids) for group in groups[i])
+        triples = [
+            (r.features, y, n) for n, (rs, ys) in enumerate(proposals) for r, y in zip(rs, ys, strict=True)
         ]
-        return [f for f, _ in pairs], [y for _, y in pairs]
+        return [f for f, _, _ in triples], [y for _, y, _ in triples], [n for _, _, n in triples]
 
     fold_models: dict[str, LinearModel] = {}
     fixed: dict[str, list[RoleLists]] = {}
