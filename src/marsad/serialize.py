@@ -102,6 +102,7 @@ def plover_record(a: Article, e: Event) -> dict[str, Any]:
         "mode": e.mode or "",
         "context": e.context,
         "event_text": e.evidence[0].text if e.evidence else "",
+        "attribution": e.attribution,  # who the event is attributed to ("الكرملين في بيان"), or None
         "text_info": {
             "title": a.title,
             "publication_date": a.published,

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from marsad.events import ontology
+from marsad.events.attribution import attribution
 from marsad.events.context import contexts_for, location_for
 from marsad.events.lexicon import REFERENT_CHECK, Marker, Trigger, markers, trigger_hits
 from marsad.events.units import RECIPIENT_PREPS, Cand, Unit, candidates, is_bare, party_key, units
@@ -421,7 +422,7 @@ def _code_unit(
         if not actors:
             continue
         state.last_actors = actors
-        _add_event(state, unit, hit, etype, trig, actors, recipients, initiator, published)
+        _add_event(state, unit, hit, etype, trig, (actors, recipients, initiator), cands, published)
 
 
 def _add_event(
@@ -430,11 +431,11 @@ def _add_event(
     hit: Hit[Trigger],
     etype: str,
     trig: Trigger,
-    actors: list[Party],
-    recipients: list[Party],
-    initiator: Party | None,
+    roles: tuple[list[Party], list[Party], Party | None],
+    cands: list[Cand],
     published: dt.date | None,
 ) -> None:
+    actors, recipients, initiator = roles
     key = (etype, frozenset(map(party_key, actors)), frozenset(map(party_key, recipients)))
     evidence = Evidence(unit.text, unit.start, unit.start + len(unit.text))
     if key in state.events:
@@ -456,7 +457,7 @@ def _add_event(
         actors=_dedup(actors),
         recipients=_dedup(recipients),
         initiator=initiator,
-        attribution=None,
+        attribution=attribution(unit, cands, hit.start),
         date=date,
         date_precision=precision,
         historical=historical,

@@ -44,7 +44,8 @@ class Marker:
     form: str
 
 
-def _data(name: str) -> Any:
+def data_file(name: str) -> Any:
+    """A YAML file of ``marsad/events/data``, parsed ({} when it is missing)."""
     path = resources.files("marsad.events").joinpath("data", name)
     return yaml.safe_load(path.read_text("utf-8")) if path.is_file() else {}
 
@@ -56,7 +57,7 @@ def _norm_tuple(values: Any) -> tuple[str, ...]:
 @cache
 def triggers() -> PhraseMatcher[Trigger]:
     matcher: PhraseMatcher[Trigger] = PhraseMatcher(allow_suffix=True)
-    for type_name, entries in (_data("triggers.yaml") or {}).items():
+    for type_name, entries in (data_file("triggers.yaml") or {}).items():
         if type_name not in ontology.TYPES:
             continue
         for raw in entries or []:
@@ -118,7 +119,7 @@ def _flatten(node: Any, kind: str) -> list[Marker]:
 @cache
 def markers() -> PhraseMatcher[Marker]:
     matcher: PhraseMatcher[Marker] = PhraseMatcher(allow_suffix=True)
-    for kind, node in (_data("markers.yaml") or {}).items():
+    for kind, node in (data_file("markers.yaml") or {}).items():
         if kind not in MARKER_KINDS:
             continue
         for marker in _flatten(node, str(kind)):
@@ -129,7 +130,7 @@ def markers() -> PhraseMatcher[Marker]:
 @cache
 def contexts() -> PhraseMatcher[str]:
     matcher: PhraseMatcher[str] = PhraseMatcher(allow_suffix=True)
-    for context, node in (_data("contexts.yaml") or {}).items():
+    for context, node in (data_file("contexts.yaml") or {}).items():
         for marker in _flatten(node, str(context)):
             matcher.add(marker.form, str(context))
     return matcher.compile()

@@ -22,6 +22,7 @@ import numpy as np
 
 from marsad.evaluate import UNDIRECTED
 from marsad.events import ontology
+from marsad.events.attribution import attribution
 from marsad.events.coder import event_date, merge_date
 from marsad.events.context import contexts_for, location_for
 from marsad.events.units import party_key
@@ -323,6 +324,7 @@ def _event(
     mode = trigger_mode(view, p.type)
     cameo = ontology.cameo(p.type, mode)
     role_conf = float(p.p_roles[[p.keys.index(k) for k in actors], 1].mean())
+    trigger = next((h.start for h in view.trig_hits if any(t.type == p.type for t in h.payloads)), None)
     return Event(
         id="",
         type=p.type,
@@ -333,6 +335,7 @@ def _event(
         quad=ontology.quad(p.type),
         actors=[p.parties[k] for k in actors],
         recipients=[p.parties[k] for k in recipients],
+        attribution=attribution(view.unit, view.cands, trigger),
         date=date,
         date_precision=precision,
         historical=historical,
