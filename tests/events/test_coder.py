@@ -262,3 +262,14 @@ def test_a_relative_clause_between_subject_and_verb_does_not_make_its_object_the
     events = _rule_events("ترامب الذي يزور السعودية التقى الملك سلمان", "2017-05-21")
     assert ("CONSULT", ("USA",), ("SAU",)) in _keys(events)
     assert ("CONSULT", ("SAU",), ("SAU",)) not in _keys(events)
+
+
+@pytest.mark.parametrize("use_model", [False, True])
+def test_events_take_their_sentence_contexts_then_the_article_title_s(use_model):
+    title = "الاتفاق النووي: طهران تحذر واشنطن"
+    body = "وأجرى الرئيس الإيراني مسعود بزشكيان اتصالا هاتفيا مع الرئيس الروسي فلاديمير بوتين."
+    refugees = "وبحث الرئيس الإيراني مسعود بزشكيان مع الرئيس الروسي فلاديمير بوتين أوضاع اللاجئين."
+    for sentence, expected in ((body, ["cbrn"]), (refugees, ["migration", "cbrn"])):
+        articles = process(text_document(f"{title}\n{sentence}\n", "2024-12-02"), use_model=use_model)
+        consult = [e for a in articles for e in a.events if e.type == "CONSULT"]
+        assert consult and all(e.context == expected for e in consult), [e.context for e in consult]

@@ -46,6 +46,7 @@ OBJECT_PREPS = RECIPIENT_PREPS | TARGET_PLACE_PREPS  # every trigger's recipient
 
 @dataclass(slots=True)
 class _State:
+    title_norm: str = ""  # the article's title, normalised: its contexts are every event's
     last_actors: list[Party] = field(default_factory=list)
     events: dict[tuple[str, frozenset[str], frozenset[str]], Event] = field(default_factory=dict)
 
@@ -384,7 +385,7 @@ Analysed = tuple[Unit, list[Hit[Trigger]], list[Hit[Marker]], list[Cand]]
 def code_analysed(article: Article, analysed: list[Analysed]) -> list[Event]:
     """Code sentences already analysed (triggers, markers, candidates), e.g. by the model's views."""
     published = _published(article)
-    state = _State()
+    state = _State(normalize_text(article.title or ""))
     for unit, hits, marks, cands in analysed:
         _code_unit(unit, hits, marks, cands, published, state)
     events = list(state.events.values())
@@ -450,7 +451,7 @@ def _add_event(
         id="",
         type=etype,
         mode=mode,
-        context=contexts_for(unit.norm.text),
+        context=contexts_for(unit.norm.text, state.title_norm),
         cameo=cameo,
         goldstein=ontology.goldstein(cameo),
         quad=ontology.quad(etype),

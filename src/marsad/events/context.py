@@ -1,6 +1,8 @@
-"""Event contexts (PLOVER) and locations, both from compiled lexicons over the sentence.
+"""Event contexts (PLOVER) and locations, both from compiled lexicons.
 
-Contexts come from ``data/contexts.yaml`` keywords. A location is a place named after a locative
+Contexts come from ``data/contexts.yaml`` keywords, over the event's sentence and then the article's
+title: a phone call reported in an article headlined about the Gaza war or the nuclear deal carries that
+context even when its own sentence names none. A location is a place named after a locative
 preposition ("في الرياض", "بالعاصمة التركية أنقرة"); coordinates for capitals and major cities come from
 the shipped table ``data/places.tsv`` (name, English name, country, latitude, longitude).
 """
@@ -30,8 +32,10 @@ class Place:
     lon: float
 
 
-def contexts_for(norm_text: str) -> list[str]:
-    return list(_contexts(norm_text))
+def contexts_for(norm_text: str, title_norm: str = "") -> list[str]:
+    """Contexts of a sentence (normalised text), then those of its article's title not already there."""
+    found = _contexts(norm_text)
+    return list(found) + [c for c in _contexts(title_norm) if c not in found] if title_norm else list(found)
 
 
 @lru_cache(maxsize=4096)

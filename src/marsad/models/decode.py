@@ -248,6 +248,7 @@ def decode(
 def events_from(views: list[UnitView], choices: list[Choice], article_id: str) -> list[Event]:
     """One event per (type, actor keys, recipient keys), keeping every sentence as evidence."""
     events: dict[tuple[str, frozenset[str], frozenset[str]], Event] = {}
+    title = next((v.unit.norm.text for v in views if v.unit.is_title), "")
     for c in choices:
         p, actors, recipients, key = c.proposal, c.actors, c.recipients, c.key
         if not actors:
@@ -263,7 +264,7 @@ def events_from(views: list[UnitView], choices: list[Choice], article_id: str) -
             if directed and not events[key].recipients:
                 _set_direction(events[key], p, *directed)
             continue
-        events[key] = _event(p, view, actors, recipients, evidence)
+        events[key] = _event(p, view, actors, recipients, evidence, title)
         if directed:
             _set_direction(events[key], p, *directed)
     out = list(events.values())
@@ -317,8 +318,9 @@ def _set_direction(event: Event, p: Proposal, actors: list[str], recipients: lis
 
 
 def _event(
-    p: Proposal, view: UnitView, actors: list[str], recipients: list[str], evidence: Evidence
+    p: Proposal, view: UnitView, actors: list[str], recipients: list[str], evidence: Evidence, title: str
 ) -> Event:
+    """A new event of proposal ``p`` read in ``view``; ``title`` is the article's normalised title."""
     published = _day(view.published)
     date, precision, historical = event_date(view.unit, published)
     mode = trigger_mode(view, p.type)
@@ -329,7 +331,7 @@ def _event(
         id="",
         type=p.type,
         mode=mode,
-        context=contexts_for(view.unit.norm.text),
+        context=contexts_for(view.unit.norm.text, title),
         cameo=cameo,
         goldstein=ontology.goldstein(cameo),
         quad=ontology.quad(p.type),
