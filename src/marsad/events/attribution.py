@@ -17,12 +17,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import cache
 from typing import Any
 
 from marsad.events.lexicon import data_file
 from marsad.events.units import Cand, Unit
-from marsad.text.normalize import NormText, normalize, normalize_text
+from marsad.text.normalize import NormText, normalize_text
 from marsad.text.phrases import MAX_PREFIX, PROCLITICS, PhraseMatcher
 from marsad.text.tokenize import WORD
 
@@ -82,7 +82,9 @@ def attribution(unit: Unit, cands: list[Cand], trigger_start: int | None) -> str
     the sentence. Without a trigger position (an event read from the whole sentence) the first
     reporting verb counts.
     """
-    cues = sentence_cues(unit.text, tuple((c.start, c.end) for c in cands))
+    if unit.cues is None:
+        unit.cues = sentence_cues(unit.text, unit.norm, [(c.start, c.end) for c in cands])
+    cues = unit.cues
     verbs = [c for c in cues if c.kind == "verb"]
     if trigger_start is not None:
         verbs = [c for c in verbs if c.start < trigger_start][-1:]
@@ -91,14 +93,10 @@ def attribution(unit: Unit, cands: list[Cand], trigger_start: int | None) -> str
     return chosen[0].source if chosen else None
 
 
-@lru_cache(maxsize=2048)
-def sentence_cues(text: str, cand_spans: tuple[tuple[int, int], ...]) -> tuple[Cue, ...]:
-    """Every attribution cue of a sentence that names a source, in text order.
-
-    Cached: the rule coder asks once per event, and a sentence often holds several.
-    """
+def sentence_cues(text: str, norm: NormText, cand_spans: list[tuple[int, int]]) -> tuple[Cue, ...]:
+    """Every attribution cue of a sentence that names a source, in text order (``norm``: its
+    normalised text; ``cand_spans``: its linked parties)."""
     lexicon = _lexicon()
-    norm = normalize(text)
     hits = lexicon.cues.find(norm.text)
     if not hits:
         return ()
@@ -158,9 +156,7 @@ def _source_after(
     return norm.span_to_orig(first, media.get(_next_word_start(text, last), last))
 
 
-def _names_a_source(
-    text: str, start: int, cand_spans: tuple[tuple[int, int], ...], lexicon: _Lexicon
-) -> bool:
+def _names_a_source(text: str, start: int, cand_spans: list[tuple[int, int]], lexicon: _Lexicon) -> bool:
     """Whether the words at ``start`` can be a reporting verb's subject: a linked party or a source noun."""
     if any(s == start for s, _ in cand_spans):
         return True
@@ -184,7 +180,7 @@ def _next_word_start(norm: str, pos: int) -> int:
     return m.start() if m and not _PUNCTUATION.search(norm[pos : m.start()]) else -1
 
 
-def _party_before(text: str, verb: int, cand_spans: tuple[tuple[int, int], ...]) -> tuple[int, int] | None:
+def _party_before(text: str, verb: int, cand_spans: list[tuple[int, int]]) -> tuple[int, int] | None:
     """The party named right before a reporting verb ("ترامب قال إن"), with the parties joined to it by
     "و" ("بوتين وبزشكيان يؤكدان"), as an original-text span."""
     before = [(s, e) for s, e in cand_spans if e <= verb]

@@ -8,12 +8,16 @@ for the two parties named before it), with the preposition that governs it.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from marsad.records import Article, Mention, Party
 from marsad.segment import place_dateline_end
 from marsad.text.normalize import NormText, normalize, normalize_text
 from marsad.text.sentences import split_sentences
 from marsad.text.tokenize import attached_letters, without_conjunction
+
+if TYPE_CHECKING:
+    from marsad.events.attribution import Cue
 
 RECIPIENT_PREPS = frozenset({"مع", "الي", "علي", "ضد", "ل", "ب", "بين", "تجاه", "عن", "لدي", "من"})
 # Prepositions that put a mention in an adverbial (place, time, topic), not in a party's slot.
@@ -50,6 +54,9 @@ class Unit:
     norm: NormText
     is_title: bool
     lead: int = 0  # length of a place dateline opening the story ("دبي، الإمارات (CNN)-- "): no parties
+    # The sentence's attribution cues (``marsad.events.attribution``), found once: both coders ask for them
+    # once per event, and a sentence often holds several events.
+    cues: tuple[Cue, ...] | None = None
 
 
 @dataclass(slots=True)
