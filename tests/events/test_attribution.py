@@ -55,6 +55,12 @@ def test_a_reporting_verb_after_the_trigger_does_not_attribute_it():
     assert _source("أدانت مصر الهجوم، بحسب وكالة الأنباء الرسمية.", "أدانت") == "وكالة الأنباء الرسمية"
 
 
+def test_a_reporting_verb_s_addressee_is_not_its_source():
+    text = "وقالت ميركل للصحافيين إن ألمانيا تدعم الاتفاق النووي مع إيران"
+    events = [e for a in process(text_document(text, "2024-12-02"), use_model=False) for e in a.events]
+    assert events and {e.attribution for e in events} == {"ميركل"}
+
+
 def test_events_carry_their_attribution_through_both_coders():
     text = "بوتين وبزشكيان يؤكدان دعم الأسد في اتصال هاتفي"
     for use_model in (False, True):

@@ -18,15 +18,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from marsad.events.lexicon import data_file
-from marsad.events.units import Cand, Unit
+from marsad.events.units import Cand, Unit, is_bare
 from marsad.text.normalize import NormText, normalize_text
 from marsad.text.phrases import MAX_PREFIX, PROCLITICS, PhraseMatcher
 from marsad.text.tokenize import WORD
 
-_PUNCTUATION = re.compile(r"[,.:;!?()\[\]]")  # after normalisation, punctuation is ASCII
+_PUNCTUATION = re.compile(r"[,.:;!?()\[\]-]")  # after normalisation, punctuation is ASCII
 _QUOTES = re.compile(r"[\"«»]")
 
 
@@ -83,85 +83,139 @@ def attribution(unit: Unit, cands: list[Cand], trigger_start: int | None) -> str
     reporting verb counts.
     """
     if unit.cues is None:
-        unit.cues = sentence_cues(unit.text, unit.norm, [(c.start, c.end) for c in cands])
-    cues = unit.cues
-    verbs = [c for c in cues if c.kind == "verb"]
+        parties = [Span(c.start, c.end, is_bare(c)) for c in cands]
+        unit.cues = sentence_cues(unit.text, unit.norm, parties)
+    verbs = [c for c in unit.cues if c.kind == "verb"]
     if trigger_start is not None:
         verbs = [c for c in verbs if c.start < trigger_start][-1:]
-    according = [c for c in cues if c.kind == "according"]
+    according = [c for c in unit.cues if c.kind == "according"]
     chosen = (verbs or according)[:1]
     return chosen[0].source if chosen else None
 
 
-def sentence_cues(text: str, norm: NormText, cand_spans: list[tuple[int, int]]) -> tuple[Cue, ...]:
+class Span(NamedTuple):
+    """A linked party of the sentence: original-text offsets, and whether no preposition governs it."""
+
+    start: int
+    end: int
+    bare: bool
+
+
+@dataclass(frozen=True, slots=True)
+class _Sentence:
+    text: str  # original
+    norm: NormText
+    parties: list[Span]
+    media: dict[int, int]  # normalised start -> end of each media phrase ("في بيان")
+    cue_starts: frozenset[int]  # normalised starts of every cue
+
+
+def sentence_cues(text: str, norm: NormText, parties: list[Span]) -> tuple[Cue, ...]:
     """Every attribution cue of a sentence that names a source, in text order (``norm``: its
-    normalised text; ``cand_spans``: its linked parties)."""
-    lexicon = _lexicon()
-    hits = lexicon.cues.find(norm.text)
+    normalised text; ``parties``: its linked parties)."""
+    hits = _lexicon().cues.find(norm.text)
     if not hits:
         return ()
     media = {h.start: h.end + len(h.suffix) for h in hits if h.payloads[0] == "media"}
-    cue_starts = frozenset(h.start for h in hits)
+    sentence = _Sentence(text, norm, parties, media, frozenset(h.start for h in hits))
     out = []
     for h in hits:
         kind = h.payloads[0]
         if kind == "media":
             continue
-        span = _source_after(norm, h.end + len(h.suffix), media, cue_starts, kind == "according_lam")
-        if span is not None and not _names_a_source(text, span[0], cand_spans, lexicon):
-            span = None  # "أكدا دعمهما", "بحسب الاتفاق": what follows is no source
+        span = _named_after(sentence, h.end + len(h.suffix), kind)
         if span is None and kind == "verb":
-            span = _party_before(text, norm.to_orig(h.start), cand_spans)
+            span = _party_before(text, norm.to_orig(h.start), parties)
         if span is not None:
             out.append(Cue(h.start, "verb" if kind == "verb" else "according", text[span[0] : span[1]]))
     return tuple(out)
 
 
-def _source_after(
-    norm: NormText, start: int, media: dict[int, int], cue_starts: frozenset[int], glued_lam: bool = False
-) -> tuple[int, int] | None:
-    """The original-text span of the source named from normalised offset ``start`` on, if any.
+def _named_after(sentence: _Sentence, start: int, kind: str) -> tuple[int, int] | None:
+    """The source named right after a cue (at normalised offset ``start``), as an original-text span: a
+    linked party (with the parties right after it: "وزير الخارجية البريطاني بوريس جونسون"), else words
+    opening with a source noun ("مصدر أمني", "بيان صادر عن الرئاسة"); a media phrase right after either
+    is kept.
 
-    It ends before punctuation, a quote (unless it opens right after a source noun and names it), a
-    stop word or another cue; a media phrase right after it is kept. ``glued_lam``: the cue governs its
-    source with a "ل" written on the source's first word; it is left out ("لوكالة" -> "وكالة"), except
-    before the article, where the pair is spelled "لل" and cutting it would misspell the word.
+    A reporting verb's source is its subject, so no preposition may govern it: "قال للصحافيين" names
+    whom he told. A cue's own "ل" is left out of its source ("وفقا لوكالة" -> "وكالة").
     """
-    lexicon = _lexicon()
-    text = norm.text
-    first = last = None
+    lexicon, norm = _lexicon(), sentence.norm
+    first = WORD.search(norm.text, start)
+    while first is not None and first.group() in lexicon.verbs:  # "حسبما ذكرت وكالة": not the source
+        first = WORD.search(norm.text, first.end())
+    if first is None or _PUNCTUATION.search(norm.text, start, first.start()):
+        return None
+    word, word_start = first.group(), norm.to_orig(first.start())
+    as_written = word in lexicon.source_nouns or any(p.start == word_start for p in sentence.parties)
+    glued = "" if as_written else _proclitic(word)  # left out of the source: "لوكاله" -> "وكاله"
+    if kind == "verb" and glued.strip("وف"):
+        return None
+    run = _party_run(sentence, kind == "verb", word_start, word_start + len(glued))
+    if run is not None:
+        return run[0], _with_media(sentence, run[1])
+    if not _is_source_noun(word, lexicon):
+        return None
+    return _source_words(sentence, first.start() + len(glued))
+
+
+def _proclitic(word: str) -> str:
+    """The proclitic chain a normalised word starts with, if what is left is still a word ("لوكاله")."""
+    for k in range(MAX_PREFIX, 0, -1):
+        if word[:k] in PROCLITICS and len(word) - k > 1:
+            return word[:k]
+    return ""
+
+
+def _party_run(sentence: _Sentence, subject: bool, *starts: int) -> tuple[int, int] | None:
+    """The party starting at one of ``starts`` and the bare ones right after it (only spaces or "و"
+    between); a ``subject`` must be bare itself ("للصحافيين" is whom a speaker told)."""
+    run = [p for p in sentence.parties if p.start in starts and (p.bare or not subject)][:1]
+    if not run:
+        return None
+    for p in sentence.parties:
+        if p.start > run[-1].start and p.bare and sentence.text[run[-1].end : p.start].strip() in ("", "و"):
+            run.append(p)
+    return run[0].start, run[-1].end
+
+
+def _with_media(sentence: _Sentence, orig_end: int) -> int:
+    """``orig_end`` moved past a media phrase that starts at the next word ("الكرملين في بيان")."""
+    for start, end in sentence.media.items():
+        orig_start = sentence.norm.to_orig(start)
+        if orig_start >= orig_end and not sentence.text[orig_end:orig_start].strip(" ،,"):
+            return sentence.norm.span_to_orig(start, end)[1]
+    return orig_end
+
+
+def _source_words(sentence: _Sentence, start: int) -> tuple[int, int] | None:
+    """The original-text span of words naming a source from normalised offset ``start`` on.
+
+    They end before punctuation, a quote (unless it opens right after a source noun and names it), a
+    stop word or another cue; a media phrase right after them is kept.
+    """
+    lexicon, text = _lexicon(), sentence.norm.text
+    last = None
     previous, in_quote = "", False
     for n, m in enumerate(WORD.finditer(text, start)):
         word = m.group()
-        if first is None and word in lexicon.verbs:
-            continue  # "حسبما ذكرت وكالة ...": the verb after the cue is not the source
         gap = text[last or start : m.start()]
         if _QUOTES.search(gap):
-            if not in_quote and not (first is not None and _is_source_noun(previous, lexicon)):
+            if not in_quote and not (last is not None and _is_source_noun(previous, lexicon)):
                 break
             in_quote = not in_quote
-        if n >= lexicon.max_words or _PUNCTUATION.search(gap) or m.start() in cue_starts:
+        if n >= lexicon.max_words or _PUNCTUATION.search(gap) or (last and m.start() in sentence.cue_starts):
             break
         stop = word in lexicon.verbs or not lexicon.stops.isdisjoint(_without_proclitics(word))
-        if stop and previous not in lexicon.joins:
+        if last is not None and stop and previous not in lexicon.joins:
             break
-        if first is None:
-            first = m.start() + (glued_lam and word.startswith("ل") and not word.startswith("لل"))
         last, previous = m.end(), word
-    if first is None or last is None:
+    if last is None:
         return None
-    if len(_QUOTES.findall(text, first, last)) % 2 and _QUOTES.match(text, last):
+    if len(_QUOTES.findall(text, start, last)) % 2 and _QUOTES.match(text, last):
         last += 1  # the quote that closes the name: 'صحيفة «الشرق الأوسط»'
-
-    return norm.span_to_orig(first, media.get(_next_word_start(text, last), last))
-
-
-def _names_a_source(text: str, start: int, cand_spans: list[tuple[int, int]], lexicon: _Lexicon) -> bool:
-    """Whether the words at ``start`` can be a reporting verb's subject: a linked party or a source noun."""
-    if any(s == start for s, _ in cand_spans):
-        return True
-    first = WORD.search(normalize_text(text[start : start + 30]))
-    return first is not None and _is_source_noun(first.group(), lexicon)
+    first, end = sentence.norm.span_to_orig(start, last)
+    return first, _with_media(sentence, end)
 
 
 def _is_source_noun(word: str, lexicon: _Lexicon) -> bool:
@@ -175,18 +229,13 @@ def _without_proclitics(word: str) -> set[str]:
     }
 
 
-def _next_word_start(norm: str, pos: int) -> int:
-    m = WORD.search(norm, pos)
-    return m.start() if m and not _PUNCTUATION.search(norm[pos : m.start()]) else -1
-
-
-def _party_before(text: str, verb: int, cand_spans: list[tuple[int, int]]) -> tuple[int, int] | None:
+def _party_before(text: str, verb: int, parties: list[Span]) -> tuple[int, int] | None:
     """The party named right before a reporting verb ("ترامب قال إن"), with the parties joined to it by
     "و" ("بوتين وبزشكيان يؤكدان"), as an original-text span."""
-    before = [(s, e) for s, e in cand_spans if e <= verb]
-    if not before or text[before[-1][1] : verb].strip(" ،,"):
-        return None
+    before = [p for p in parties if p.end <= verb]
+    if not before or not before[-1].bare or text[before[-1].end : verb].strip():
+        return None  # "في الأراضي المحتلة، قال فيها ...": no subject stands right before the verb
     first = len(before) - 1
-    while first > 0 and text[before[first - 1][1] : before[first][0]].strip() == "و":
+    while first > 0 and text[before[first - 1].end : before[first].start].strip() == "و":
         first -= 1
-    return before[first][0], before[-1][1]
+    return before[first].start, before[-1].end
