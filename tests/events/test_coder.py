@@ -273,3 +273,22 @@ def test_events_take_their_sentence_contexts_then_the_article_title_s(use_model)
         articles = process(text_document(f"{title}\n{sentence}\n", "2024-12-02"), use_model=use_model)
         consult = [e for a in articles for e in a.events if e.type == "CONSULT"]
         assert consult and all(e.context == expected for e in consult), [e.context for e in consult]
+
+
+def test_a_sentence_s_frames_are_worked_out_once_and_a_null_subject_still_takes_the_last_actor():
+    from marsad.events.coder import _assign, _State
+    from marsad.events.lexicon import markers, trigger_hits
+    from marsad.events.units import Unit
+    from marsad.records import Party
+    from marsad.text.normalize import normalize
+
+    unit = Unit("وأدان بشدة الهجوم على السفارة", 0, normalize("وأدان بشدة الهجوم على السفارة"), False)
+    hit = next(h for h in trigger_hits(unit.norm.text) if any(t.type == "ACCUSE" for t in h.payloads))
+    trig = next(t for t in hit.payloads if t.type == "ACCUSE")
+    marks = markers().find(unit.norm.text)
+    egypt = Party("EGY", "GOV", "Egypt")
+    # The models read the frames with a fresh state: no one acts.
+    assert _assign(unit, hit, trig, [], marks, _State())[0] == []
+    # The rule coder, later, with the article's state: the last actor named acts (a null subject).
+    assert _assign(unit, hit, trig, [], marks, _State(last_actors=[egypt]))[0] == [egypt]
+    assert len(unit.frames) == 1  # the frame itself was worked out once

@@ -94,9 +94,36 @@ def _last_subject_before(cands: list[Cand], pos: int, text: str) -> Cand | None:
     return _head_of_compound(cands, bare[-1], text) if bare else None
 
 
+Roles = tuple[list[Party], list[Party], Party | None]  # actors, recipients, initiator
+
+
 def _assign(
     unit: Unit, hit: Hit[Trigger], trig: Trigger, cands: list[Cand], marks: list[Hit[Marker]], state: _State
-) -> tuple[list[Party], list[Party], Party | None]:
+) -> Roles:
+    """The trigger's parties; with no actor in the sentence, the last actor named before (null subject)."""
+    if unit.frames is None:
+        unit.frames = {}
+    key = (hit.start, trig)
+    if key not in unit.frames:
+        unit.frames[key] = _frame(unit, hit, trig, cands, marks)
+    actors, recipients, initiator = unit.frames[key]
+    if actors is not None:
+        return list(actors), list(recipients), initiator
+    # The same party cannot receive its own action, but the same country can (domestic events).
+    actors = list(state.last_actors)
+    actor_ids = {(p.code, p.sector, p.kb_id) for p in actors}
+    return actors, [p for p in recipients if (p.code, p.sector, p.kb_id) not in actor_ids], None
+
+
+def _frame(
+    unit: Unit, hit: Hit[Trigger], trig: Trigger, cands: list[Cand], marks: list[Hit[Marker]]
+) -> tuple[list[Party] | None, list[Party], Party | None]:
+    """What the sentence's frames say of a trigger's parties, whatever came before: None for the actors
+    when no party of the sentence acts (``_assign`` then carries the last actor).
+
+    Kept on the unit: the learned models read the frames of every trigger reading and the rule coder
+    then codes the strongest one, so each would otherwise be worked out twice.
+    """
     t_start, t_end = unit.norm.span_to_orig(hit.start, hit.end + len(hit.suffix))
     before = [c for c in cands if c.end <= t_start]
     after = [c for c in cands if c.start >= t_end]
@@ -123,13 +150,14 @@ def _assign(
         actor_cand = _subject_after(unit.text, after, t_end)
     if actor_cand is None:
         actor_cand = _last_subject_before(cands, t_start, unit.text)
-    actors = _compound(cands, actor_cand, unit.text) if actor_cand else list(state.last_actors)
     used = {id(actor_cand)} if actor_cand else set()
     recipients = _recipients(after, trig, actor_cand, used, unit.text, cands)
+    if actor_cand is None:
+        return None, recipients, initiator
+    actors = _compound(cands, actor_cand, unit.text)
     # The same party cannot receive its own action, but the same country can (domestic events).
     actor_ids = {(p.code, p.sector, p.kb_id) for p in actors}
-    recipients = [p for p in recipients if (p.code, p.sector, p.kb_id) not in actor_ids]
-    return actors, recipients, initiator
+    return actors, [p for p in recipients if (p.code, p.sector, p.kb_id) not in actor_ids], initiator
 
 
 # What may stand between a subject and the verb right after it: nothing ("إيران تتهم واشنطن"), a relative

@@ -18,6 +18,7 @@ from marsad.text.tokenize import attached_letters, without_conjunction
 
 if TYPE_CHECKING:
     from marsad.events.attribution import Cue
+    from marsad.events.lexicon import Trigger
 
 RECIPIENT_PREPS = frozenset({"مع", "الي", "علي", "ضد", "ل", "ب", "بين", "تجاه", "عن", "لدي", "من"})
 # Prepositions that put a mention in an adverbial (place, time, topic), not in a party's slot.
@@ -57,6 +58,9 @@ class Unit:
     # The sentence's attribution cues (``marsad.events.attribution``), found once: both coders ask for them
     # once per event, and a sentence often holds several events.
     cues: tuple[Cue, ...] | None = None
+    # The rule frames' reading of each (trigger hit start, trigger reading), worked out once
+    # (``marsad.events.coder._frame``).
+    frames: dict[tuple[int, Trigger], tuple[list[Party] | None, list[Party], Party | None]] | None = None
 
 
 @dataclass(slots=True)
