@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache
-from typing import Any, NamedTuple
+from typing import Any
 
 from marsad.events.lexicon import data_file
 from marsad.events.units import Cand, Unit, is_bare
@@ -83,8 +83,7 @@ def attribution(unit: Unit, cands: list[Cand], trigger_start: int | None) -> str
     reporting verb counts.
     """
     if unit.cues is None:
-        parties = [Span(c.start, c.end, is_bare(c)) for c in cands]
-        unit.cues = sentence_cues(unit.text, unit.norm, parties)
+        unit.cues = sentence_cues(unit.text, unit.norm, cands)
     verbs = [c for c in unit.cues if c.kind == "verb"]
     if trigger_start is not None:
         verbs = [c for c in verbs if c.start < trigger_start][-1:]
@@ -93,24 +92,16 @@ def attribution(unit: Unit, cands: list[Cand], trigger_start: int | None) -> str
     return chosen[0].source if chosen else None
 
 
-class Span(NamedTuple):
-    """A linked party of the sentence: original-text offsets, and whether no preposition governs it."""
-
-    start: int
-    end: int
-    bare: bool
-
-
 @dataclass(frozen=True, slots=True)
 class _Sentence:
     text: str  # original
     norm: NormText
-    parties: list[Span]
+    parties: list[Cand]  # the sentence's linked parties
     media: dict[int, int]  # normalised start -> end of each media phrase ("في بيان")
     cue_starts: frozenset[int]  # normalised starts of every cue
 
 
-def sentence_cues(text: str, norm: NormText, parties: list[Span]) -> tuple[Cue, ...]:
+def sentence_cues(text: str, norm: NormText, parties: list[Cand]) -> tuple[Cue, ...]:
     """Every attribution cue of a sentence that names a source, in text order (``norm``: its
     normalised text; ``parties``: its linked parties)."""
     hits = _lexicon().cues.find(norm.text)
@@ -160,21 +151,24 @@ def _named_after(sentence: _Sentence, start: int, kind: str) -> tuple[int, int] 
 
 
 def _proclitic(word: str) -> str:
-    """The proclitic chain a normalised word starts with, if what is left is still a word ("لوكاله")."""
-    for k in range(MAX_PREFIX, 0, -1):
-        if word[:k] in PROCLITICS and len(word) - k > 1:
-            return word[:k]
-    return ""
+    """The longest proclitic chain a normalised word starts with, if what is left is still a word."""
+    return word[: max(_proclitic_lengths(word), default=0)]
+
+
+def _proclitic_lengths(word: str) -> list[int]:
+    """Lengths of the proclitic chains ``word`` may start with, each leaving at least two letters."""
+    return [k for k in range(1, MAX_PREFIX + 1) if word[:k] in PROCLITICS and len(word) - k > 1]
 
 
 def _party_run(sentence: _Sentence, subject: bool, *starts: int) -> tuple[int, int] | None:
     """The party starting at one of ``starts`` and the bare ones right after it (only spaces or "و"
     between); a ``subject`` must be bare itself ("للصحافيين" is whom a speaker told)."""
-    run = [p for p in sentence.parties if p.start in starts and (p.bare or not subject)][:1]
+    run = [p for p in sentence.parties if p.start in starts and (is_bare(p) or not subject)][:1]
     if not run:
         return None
     for p in sentence.parties:
-        if p.start > run[-1].start and p.bare and sentence.text[run[-1].end : p.start].strip() in ("", "و"):
+        joined = sentence.text[run[-1].end : p.start].strip() in ("", "و")
+        if p.start > run[-1].start and is_bare(p) and joined:
             run.append(p)
     return run[0].start, run[-1].end
 
@@ -224,16 +218,14 @@ def _is_source_noun(word: str, lexicon: _Lexicon) -> bool:
 
 def _without_proclitics(word: str) -> set[str]:
     """The word, and what is left of it after each proclitic chain it may start with ("لوكاله": "وكاله")."""
-    return {word} | {
-        word[k:] for k in range(1, MAX_PREFIX + 1) if word[:k] in PROCLITICS and len(word) - k > 1
-    }
+    return {word} | {word[k:] for k in _proclitic_lengths(word)}
 
 
-def _party_before(text: str, verb: int, parties: list[Span]) -> tuple[int, int] | None:
+def _party_before(text: str, verb: int, parties: list[Cand]) -> tuple[int, int] | None:
     """The party named right before a reporting verb ("ترامب قال إن"), with the parties joined to it by
     "و" ("بوتين وبزشكيان يؤكدان"), as an original-text span."""
     before = [p for p in parties if p.end <= verb]
-    if not before or not before[-1].bare or text[before[-1].end : verb].strip():
+    if not before or not is_bare(before[-1]) or text[before[-1].end : verb].strip():
         return None  # "في الأراضي المحتلة، قال فيها ...": no subject stands right before the verb
     first = len(before) - 1
     while first > 0 and text[before[first - 1].end : before[first].start].strip() == "و":

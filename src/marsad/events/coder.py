@@ -109,10 +109,13 @@ def _assign(
     actors, recipients, initiator = unit.frames[key]
     if actors is not None:
         return list(actors), list(recipients), initiator
-    # The same party cannot receive its own action, but the same country can (domestic events).
-    actors = list(state.last_actors)
+    return list(state.last_actors), _not_acting(recipients, state.last_actors), None
+
+
+def _not_acting(recipients: list[Party], actors: list[Party]) -> list[Party]:
+    """The same party cannot receive its own action, but the same country can (domestic events)."""
     actor_ids = {(p.code, p.sector, p.kb_id) for p in actors}
-    return actors, [p for p in recipients if (p.code, p.sector, p.kb_id) not in actor_ids], None
+    return [p for p in recipients if (p.code, p.sector, p.kb_id) not in actor_ids]
 
 
 def _frame(
@@ -155,9 +158,7 @@ def _frame(
     if actor_cand is None:
         return None, recipients, initiator
     actors = _compound(cands, actor_cand, unit.text)
-    # The same party cannot receive its own action, but the same country can (domestic events).
-    actor_ids = {(p.code, p.sector, p.kb_id) for p in actors}
-    return actors, [p for p in recipients if (p.code, p.sector, p.kb_id) not in actor_ids], initiator
+    return actors, _not_acting(recipients, actors), initiator
 
 
 # What may stand between a subject and the verb right after it: nothing ("إيران تتهم واشنطن"), a relative
@@ -460,7 +461,7 @@ def _add_event(
     hit: Hit[Trigger],
     etype: str,
     trig: Trigger,
-    roles: tuple[list[Party], list[Party], Party | None],
+    roles: Roles,
     cands: list[Cand],
     published: dt.date | None,
 ) -> None:

@@ -330,9 +330,9 @@ def train_reranker(
 
     def rows(ids: set[str]) -> tuple[list[list[str]], list[int], list[int]]:
         """Features, labels and proposal numbers of every reading of the documents ``ids``."""
-        proposals = (group for i in sorted(ids) for group in groups[i])
+        per_proposal = (group for i in sorted(ids) for group in groups[i])
         triples = [
-            (r.features, y, n) for n, (rs, ys) in enumerate(proposals) for r, y in zip(rs, ys, strict=True)
+            (r.features, y, n) for n, (rs, ys) in enumerate(per_proposal) for r, y in zip(rs, ys, strict=True)
         ]
         return [f for f, _, _ in triples], [y for _, y, _ in triples], [n for _, _, n in triples]
 
