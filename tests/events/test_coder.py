@@ -231,9 +231,10 @@ def test_model_events_carry_the_mode_and_cameo_of_their_trigger():
 def test_event_date_and_historical_flag(sentence, published, expected):
     import datetime as dt
 
-    from marsad.events.coder import _event_date
+    from marsad.events.coder import Dating, _event_date
 
-    assert _event_date(sentence, dt.date.fromisoformat(published)) == expected
+    day = dt.date.fromisoformat(published)
+    assert _event_date(sentence, Dating(day, day)) == expected
 
 
 def test_an_event_told_as_background_and_as_news_is_current():
@@ -242,6 +243,23 @@ def test_an_event_told_as_background_and_as_news_is_current():
     events = [e for e in _rule_events(text, "2012-06-10") if e.type == "COERCE"]
     assert events and all(not e.historical and e.date == "2012-06-09" for e in events)
     assert len(events[0].evidence) == 2
+
+
+@pytest.mark.parametrize("use_model", [False, True])
+def test_an_undated_article_measures_background_from_the_latest_date_it_names(use_model):
+    arrest = "وفي 2007 اعتقلت السلطات السورية الناشط كمال اللبواني. "
+    later = "وجاء ذلك في تقرير نشرته منظمة حقوقية في مايو 2012."
+    coerce = [e for a in process(text_document(arrest + later, None), use_model=use_model) for e in a.events]
+    coerce = [e for e in coerce if e.type == "COERCE"]
+    assert coerce and all(e.historical and e.date == "2007" for e in coerce)
+    alone = [e for e in _rule_events(arrest, None) if e.type == "COERCE"]
+    assert alone and not any(e.historical for e in alone)  # nothing later to measure it from
+
+
+def test_an_undated_article_resolves_no_relative_date_against_the_dates_it_names():
+    text = "واعتقلت السلطات السورية الناشط كمال اللبواني أمس. وجاء ذلك في تقرير نشر في مايو 2012."
+    events = [e for e in _rule_events(text, None) if e.type == "COERCE"]
+    assert events and all(e.date is None and not e.historical for e in events)
 
 
 def test_an_anaphoric_noun_after_its_event_refers_back_unless_the_referent_check_is_off():

@@ -190,7 +190,7 @@ def test_the_filter_learns_that_a_background_event_dated_today_is_a_false_event(
         key = (etype, frozenset({actor}), frozenset())
         return Pooled(key, events=[Event(id="e", type=etype, historical=historical)])
 
-    doc = DocExample("a1", "2018-05-01", [], [gold("REJECT", "USA", True), gold("ACCUSE", "IRN", False)])
+    doc = DocExample("a1", [], [gold("REJECT", "USA", True), gold("ACCUSE", "IRN", False)])
     items = [
         pooled("REJECT", "USA", False),  # gold tells it as background: dated today, it is a false event
         pooled("REJECT", "USA", True),  # dated as background too: not scored, the key is in the gold

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -346,18 +347,42 @@ def _initiator(unit: Unit, marks: list[Hit[Marker]], cands: list[Cand]) -> Cand 
     return None
 
 
-def event_date(unit: Unit, published: dt.date | None) -> tuple[str | None, str | None, bool]:
-    return _event_date(unit.text, published, unit.norm)
+@dataclass(frozen=True, slots=True)
+class Dating:
+    """What an article's event dates are read against.
+
+    ``published`` resolves relative dates ("أمس", "الإثنين") and dates current events. ``reference`` is
+    the day background is measured from: the publication date, else the latest date the article names
+    itself. Most archived articles carry no publication date (348 of the 473 training articles with
+    events), yet "وفي مارس 2015 عين حفتر" in an article that goes on to 2018 is plainly background: on
+    train, the latest named date finds 40 of the 291 gold background events of undated articles, at the
+    cost of 14 current ones. A relative date is never resolved against a guess.
+    """
+
+    published: dt.date | None = None
+    reference: dt.date | None = None
+
+
+def article_dating(published: dt.date | None, article_units: Iterable[Unit]) -> Dating:
+    if published is not None:
+        return Dating(published, published)
+    ends = [_period_end(m) for u in article_units for m in find_dates(u.text, None, u.norm)]
+    return Dating(None, max(ends, default=None))
+
+
+def event_date(unit: Unit, dating: Dating) -> tuple[str | None, str | None, bool]:
+    return _event_date(unit.text, dating, unit.norm)
 
 
 @lru_cache(maxsize=4096)
 def _event_date(
-    text: str, published: dt.date | None, norm: NormText | None = None
+    text: str, dating: Dating, norm: NormText | None = None
 ) -> tuple[str | None, str | None, bool]:
+    published, reference = dating.published, dating.reference
     matches = [m for m in find_dates(text, published, norm) if not _attached(text, m)]
     if matches:
         m = matches[0]
-        historical = published is not None and (published - _period_end(m)).days > HISTORICAL_DAYS
+        historical = reference is not None and (reference - _period_end(m)).days > HISTORICAL_DAYS
         return m.iso(), m.precision, historical
     if published is not None:
         return published.isoformat(), "day", False
@@ -401,31 +426,32 @@ def code(article: Article, mentions: list[Mention] | None = None) -> list[Event]
     """Code every event of ``article`` (uses ``article.mentions`` unless ``mentions`` is given)."""
     mentions = article.mentions if mentions is None else mentions
     analysed = []
-    for unit in units(article):
+    article_units = units(article)
+    for unit in article_units:
         hits = trigger_hits(unit.norm.text)
         if hits:
             analysed.append((unit, hits, markers().find(unit.norm.text), candidates(unit, mentions)))
-    return code_analysed(article, analysed)
+    return code_analysed(article, analysed, article_dating(published_day(article.published), article_units))
 
 
 Analysed = tuple[Unit, list[Hit[Trigger]], list[Hit[Marker]], list[Cand]]
 
 
-def code_analysed(article: Article, analysed: list[Analysed]) -> list[Event]:
+def code_analysed(article: Article, analysed: list[Analysed], dating: Dating | None = None) -> list[Event]:
     """Code sentences already analysed (triggers, markers, candidates), e.g. by the model's views."""
-    published = _published(article)
+    dating = dating or article_dating(published_day(article.published), units(article))
     state = _State(normalize_text(article.title or ""))
     for unit, hits, marks, cands in analysed:
-        _code_unit(unit, hits, marks, cands, published, state)
+        _code_unit(unit, hits, marks, cands, dating, state)
     events = list(state.events.values())
     for n, event in enumerate(events):
         event.id = f"{article.id}/e{n}"
     return events
 
 
-def _published(article: Article) -> dt.date | None:
+def published_day(published: str | None) -> dt.date | None:
     try:
-        return dt.date.fromisoformat(article.published[:10]) if article.published else None
+        return dt.date.fromisoformat(published[:10]) if published else None
     except ValueError:
         return None
 
@@ -435,7 +461,7 @@ def _code_unit(
     hits: list[Hit[Trigger]],
     marks: list[Hit[Marker]],
     cands: list[Cand],
-    published: dt.date | None,
+    dating: Dating,
     state: _State,
 ) -> None:
     referent_check = REFERENT_CHECK.get()
@@ -452,7 +478,7 @@ def _code_unit(
         if not actors:
             continue
         state.last_actors = actors
-        _add_event(state, unit, hit, etype, trig, (actors, recipients, initiator), cands, published)
+        _add_event(state, unit, hit, etype, trig, (actors, recipients, initiator), cands, dating)
 
 
 def _add_event(
@@ -463,7 +489,7 @@ def _add_event(
     trig: Trigger,
     roles: Roles,
     cands: list[Cand],
-    published: dt.date | None,
+    dating: Dating,
 ) -> None:
     actors, recipients, initiator = roles
     key = (etype, frozenset(map(party_key, actors)), frozenset(map(party_key, recipients)))
@@ -471,11 +497,11 @@ def _add_event(
     if key in state.events:
         if all(e.start != evidence.start for e in state.events[key].evidence):
             state.events[key].evidence.append(evidence)
-            merge_date(state.events[key], *event_date(unit, published))
+            merge_date(state.events[key], *event_date(unit, dating))
         return
     mode = trig.mode if etype == trig.type and ontology.is_valid(etype, trig.mode) else None
     cameo = ontology.cameo(etype, mode)
-    date, precision, historical = event_date(unit, published)
+    date, precision, historical = event_date(unit, dating)
     state.events[key] = Event(
         id="",
         type=etype,

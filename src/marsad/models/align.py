@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from marsad.evaluate import UNDIRECTED, party_code
+from marsad.events.coder import article_dating, published_day
 from marsad.events.units import candidates, party_key, units
 from marsad.models.features import UnitView
 from marsad.pipeline import process
@@ -51,7 +52,6 @@ class DocExample:
     """One gold document: its views (sentences) and the gold events anchored to each view."""
 
     doc_id: str
-    published: str | None
     views: list[UnitView]
     gold: list[dict[str, Any]]  # all gold events of the document (for scoring)
     anchored: dict[int, list[dict[str, Any]]] = field(default_factory=dict)
@@ -64,13 +64,15 @@ def article_views(article: Article) -> list[UnitView]:
     context: list[Party] = []
     for position, unit in enumerate(units(article)):
         cands = candidates(unit, article.mentions)
-        views.append(UnitView.build(unit, cands, list(context), article.published, position))
+        views.append(UnitView.build(unit, cands, list(context), position))
         if cands:
             context = [p for c in cands[:CONTEXT_PARTIES] for p in c.parties]
+    dating = article_dating(published_day(article.published), [v.unit for v in views])
     counts = Counter(party_key(p) for v in views for c in v.cands for p in c.parties)
     ranked = [k for k, _ in counts.most_common(2)]
     for v in views:
         v.topic = ranked
+        v.dating = dating
     return views
 
 
@@ -88,7 +90,7 @@ def examples(gold_path: Path, stats: AlignStats) -> Iterator[DocExample]:
             continue
         articles = [(a, article_views(a)) for a in process(doc, events=False)]
         views = [v for _, vs in articles for v in vs]
-        example = DocExample(doc.id, doc.published, views, row.get("events") or [], articles=articles)
+        example = DocExample(doc.id, views, row.get("events") or [], articles=articles)
         for event in example.gold:
             _anchor(doc.text, event, example, stats)
         yield example

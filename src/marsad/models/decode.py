@@ -14,7 +14,6 @@ Thresholds are chosen by cross-validation on the training set (``marsad.models.t
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, field, fields
 from typing import Any
 
@@ -260,7 +259,7 @@ def events_from(views: list[UnitView], choices: list[Choice], article_id: str) -
         if key in events:
             if all(e.start != evidence.start for e in events[key].evidence):
                 events[key].evidence.append(evidence)
-                merge_date(events[key], *event_date(unit, _day(view.published)))
+                merge_date(events[key], *event_date(unit, view.dating))
             if directed and not events[key].recipients:
                 _set_direction(events[key], p, *directed)
             continue
@@ -321,8 +320,7 @@ def _event(
     p: Proposal, view: UnitView, actors: list[str], recipients: list[str], evidence: Evidence, title: str
 ) -> Event:
     """A new event of proposal ``p`` read in ``view``; ``title`` is the article's normalised title."""
-    published = _day(view.published)
-    date, precision, historical = event_date(view.unit, published)
+    date, precision, historical = event_date(view.unit, view.dating)
     mode = trigger_mode(view, p.type)
     cameo = ontology.cameo(p.type, mode)
     role_conf = float(p.p_roles[[p.keys.index(k) for k in actors], 1].mean())
@@ -356,10 +354,3 @@ def trigger_mode(view: UnitView, etype: str) -> str | None:
         if t.type == etype and t.mode and ontology.is_valid(etype, t.mode)
     ]
     return max(modes)[1] if modes else None
-
-
-def _day(published: str | None) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(published[:10]) if published else None
-    except ValueError:
-        return None

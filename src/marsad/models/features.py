@@ -17,7 +17,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from itertools import pairwise
 
-from marsad.events.coder import rule_roles
+from marsad.events.coder import Dating, rule_roles
 from marsad.events.lexicon import REFERENT_CHECK, Marker, Trigger, markers, trigger_hits
 from marsad.events.units import Cand, Unit, party_key
 from marsad.records import Party
@@ -37,7 +37,7 @@ class UnitView:
     marks: list[Hit[Marker]]
     cands: list[Cand]
     context: list[Party] = field(default_factory=list)  # parties carried from earlier sentences
-    published: str | None = None  # the article's publication date (ISO)
+    dating: Dating = field(default_factory=Dating)  # what the article's dates are read against
     rules: dict[str, tuple[set[str], set[str], bool]] = field(
         default_factory=dict
     )  # rule frames' roles by type
@@ -46,12 +46,10 @@ class UnitView:
     position: int = 0  # the sentence's index in its article (0: the title, 1: usually the lead)
 
     @classmethod
-    def build(
-        cls, unit: Unit, cands: list[Cand], context: list[Party], published: str | None, position: int = 0
-    ) -> UnitView:
+    def build(cls, unit: Unit, cands: list[Cand], context: list[Party], position: int = 0) -> UnitView:
         trig_hits, marks = trigger_hits(unit.norm.text), markers().find(unit.norm.text)
         rules = rule_roles(unit, trig_hits, marks, cands) if trig_hits and cands else {}
-        return cls(unit, trig_hits, marks, cands, context, published, rules, position=position)
+        return cls(unit, trig_hits, marks, cands, context, rules=rules, position=position)
 
     def triggers(self, etype: str) -> list[tuple[int, str]]:
         """(original-text offset, lemma) of every reading of a trigger of ``etype``, in text order."""

@@ -213,11 +213,8 @@ def _gold(docs: list[DocExample]) -> Keyed:
 
 def _historical(docs: list[DocExample]) -> dict[tuple[str, int], bool]:
     from marsad.events.coder import event_date
-    from marsad.models.decode import _day
 
-    return {
-        (d.doc_id, i): event_date(v.unit, _day(v.published))[2] for d in docs for i, v in enumerate(d.views)
-    }
+    return {(d.doc_id, i): event_date(v.unit, v.dating)[2] for d in docs for i, v in enumerate(d.views)}
 
 
 RoleLists = tuple[list[str], list[str]]  # actor keys, recipient keys (``rerank.Roles`` holds them as sets)
