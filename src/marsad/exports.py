@@ -95,10 +95,11 @@ def _evidence(store: Store, where: str, params: list[Any]) -> dict[str, list[Evi
 
 
 def _first_reports(store: Store, where: str, params: list[Any]) -> dict[str, dict[str, Any]]:
-    """The article of each merged event's first report, with the first evidence start of that report."""
+    """The article of each merged event's first report, with its attribution and first evidence start."""
     rows = store.fetch_dicts(
-        "SELECT r.event_id, a.*, (SELECT min(v.\"start\") FROM evidence v WHERE v.article_event_id = "
-        "r.article_event_id) AS first_start FROM event_reports r JOIN articles a ON a.id = r.article_id "
+        "SELECT r.event_id, r.attribution, a.*, (SELECT min(v.\"start\") FROM evidence v "
+        "WHERE v.article_event_id = r.article_event_id) AS first_start "
+        "FROM event_reports r JOIN articles a ON a.id = r.article_id "
         f"WHERE r.seq IN (SELECT min(seq) FROM event_reports WHERE event_id IN {_sub(where)} "
         "GROUP BY event_id)", params)
     return {r["event_id"]: r for r in rows}
@@ -111,7 +112,9 @@ def _plover(store: Store, where: str, params: list[Any], fh: IO[str]) -> int:
     reports = _first_reports(store, where, params)
     for row in events:
         rep = reports.get(row["id"], {})
-        record = plover_record(_article(rep), _event(row, parties[row["id"]], evidence.get(row["id"], [])))
+        event = _event(row, parties[row["id"]], evidence.get(row["id"], []))
+        event.attribution = rep.get("attribution")
+        record = plover_record(_article(rep), event)
         record["dedup"] = {k: row[k] for k in ("num_articles", "num_sources", "num_mentions", "first_seen")}
         record["dedup"]["outlets"] = list(row["outlets"] or [])
         fh.write(json.dumps(record, ensure_ascii=False) + "\n")

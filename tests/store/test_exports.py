@@ -29,6 +29,16 @@ def test_plover_lines_have_the_plover_fields(examples_store: Store) -> None:
         assert rec["text_info"]["article_id"]
 
 
+def test_plover_records_carry_their_first_report_s_attribution(examples_store: Store) -> None:
+    buf = io.StringIO()
+    export(examples_store, "plover", {}, buf)
+    got = {rec["id"]: rec["attribution"] for rec in map(json.loads, buf.getvalue().splitlines())}
+    first = dict(examples_store.fetchall(
+        "SELECT event_id, attribution FROM event_reports WHERE seq IN "
+        "(SELECT min(seq) FROM event_reports GROUP BY event_id)"))
+    assert any(got.values()) and got == first
+
+
 def test_gdelt_tsv_columns(examples_store: Store, tmp_path: Path) -> None:
     out = tmp_path / "events.tsv"
     n = export(examples_store, "gdelt", {}, out)

@@ -11,7 +11,7 @@ import pytest
 from marsad.store import open_store
 from marsad.store.base import Store
 from marsad.store.ingest import ingest
-from marsad.store.schema import SCHEMA_VERSION, TABLES
+from marsad.store.schema import BY_NAME, SCHEMA_VERSION, TABLES
 
 REPO = Path(__file__).resolve().parents[2]
 EXAMPLES = [REPO / "examples" / "sample_corpus.jsonl", REPO / "examples" / "seed_page.txt"]
@@ -54,6 +54,31 @@ def test_schema_version_and_reopen(new_url: Callable[[], str]) -> None:
             assert store.version() == SCHEMA_VERSION
             assert store.fetchall("SELECT count(*) FROM schema_version")[0][0] == SCHEMA_VERSION
             assert set(store.counts()) == {t.name for t in TABLES}
+
+
+def _columns(store: Store, table: str) -> list[str]:
+    rows = store.fetchall("SELECT column_name FROM information_schema.columns WHERE table_name = ? "
+                          "ORDER BY ordinal_position", [table])
+    return [r[0] for r in rows]
+
+
+def test_a_version_1_store_upgrades_to_the_declared_columns(new_url: Callable[[], str]) -> None:
+    url = new_url()
+    with open_store(url) as store:  # made new: today's columns, in the declared order
+        assert all(_columns(store, t.name) == t.names for t in TABLES if t.name != "schema_version")
+        store.execute('ALTER TABLE event_reports DROP COLUMN "attribution"')  # as version 1 left it
+        store.execute("DELETE FROM schema_version WHERE version > 1")
+    with open_store(url) as store:
+        assert store.version() == SCHEMA_VERSION
+        assert _columns(store, "event_reports") == BY_NAME["event_reports"].names
+
+
+def test_reports_keep_the_attribution_of_their_article_s_event(examples_store: Store) -> None:
+    rows = examples_store.fetchall(
+        "SELECT r.attribution, a.title, a.text FROM event_reports r JOIN articles a ON a.id = r.article_id "
+        "WHERE r.attribution IS NOT NULL")
+    assert rows  # the seed page's statements are attributed ("بوتين وبزشكيان يؤكدان ...")
+    assert all(attribution in (title or "") + "\n" + text for attribution, title, text in rows)
 
 
 def _syndicated(tmp_path: Path) -> Path:

@@ -117,12 +117,24 @@ def test_event_detail(client: Any) -> None:
     assert e["id"] == event_id
     assert {p["role"] for p in e["participants"]} == {"actor", "recipient"}
     assert e["articles"] and e["sources"] == sorted(e["outlets"])
+    assert all("attribution" in a for a in e["articles"])
     for ev in e["evidence"]:
         assert ev["field"] == "text" and ev["article_end"] - ev["article_start"] == len(ev["text"])
     # ids with '/' and '#' also work unescaped in the path
     assert client.get(f"/api/events/{event_id.replace('#', '%23')}").status_code == 200
     r = client.get("/api/events/m:nope")
     assert r.status_code == 404 and r.json()["detail"] == "event not found"
+
+
+def test_event_detail_names_what_each_report_attributes_it_to(client: Any) -> None:
+    attributed = []
+    for event in _all(client, country="IRN"):  # the seed page's statements are attributed ("بوتين وبزشكيان")
+        detail = _ok(client, "/api/events/" + quote(event["id"], safe=""))
+        attributed += [(a["id"], a["attribution"]) for a in detail["articles"] if a["attribution"]]
+    assert attributed
+    for article_id, attribution in attributed:
+        article = _ok(client, "/api/articles/" + quote(article_id, safe=""))
+        assert attribution in (article["title"] or "") + "\n" + article["text"]
 
 
 # -- actors, dyads --------------------------------------------------------------------------------------

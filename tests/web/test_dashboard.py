@@ -15,7 +15,7 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import urlparse
+from urllib.parse import quote, urlparse
 
 import pytest
 
@@ -176,6 +176,21 @@ def test_dashboard_flow(browser_page: tuple, base_url: str) -> None:
     assert not errors, errors
     outside = [u for u in requests if urlparse(u).hostname != "127.0.0.1"]
     assert not outside, f"requests left 127.0.0.1: {outside}"
+
+
+def test_an_event_page_says_what_each_report_attributes_it_to(browser_page: tuple, base_url: str) -> None:
+    page, _, errors = browser_page
+    attributed: list[str] = []
+    for item in page.request.get(base_url + "/api/events?country=IRN&limit=500").json()["items"]:
+        detail = page.request.get(base_url + "/api/events/" + quote(item["id"], safe="")).json()
+        attributed = [a["attribution"] for a in detail["articles"] if a["attribution"]]
+        if attributed:
+            break
+    assert attributed  # the seed page's statements are attributed ("بوتين وبزشكيان يؤكدان ...")
+    page.goto(base_url + "/event?id=" + quote(item["id"], safe=""))
+    sync_api.expect(page.locator("#articles .attribution").first).to_contain_text(attributed[0])
+    _shot(page, "event-attribution")
+    assert not errors, errors
 
 
 def test_hostile_text_renders_as_text(browser_page: tuple, base_url: str) -> None:

@@ -114,7 +114,8 @@ class BatchBuilder:
             self.state.event_ids.add(merged)
             self._new_event(merged, e, key_to_text(key))
             self.counts["events"] += 1
-        _append(self.tables["event_reports"], self.state.report_seq, merged, e.id, a.id, e.date)
+        reports = self.tables["event_reports"]
+        _append(reports, self.state.report_seq, merged, e.id, a.id, e.date, e.attribution)
         self.state.report_seq += 1
         for ev in e.evidence:
             _append(self.tables["evidence"], merged, a.id, e.id, ev.text, ev.start, ev.end)

@@ -9,11 +9,9 @@ and mapped per dialect.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import pyarrow as pa
-
-SCHEMA_VERSION = 1
 
 # logical type -> (DuckDB, PostgreSQL, Arrow)
 TYPES: dict[str, tuple[str, str, pa.DataType]] = {
@@ -75,7 +73,7 @@ TABLES: tuple[Table, ...] = (
                                       "sector text, idx int"),
           indexes=(("event_id",), ("code", "role"), ("kb_id",))),
     Table("event_reports", _cols("seq bigint, event_id text, article_event_id text, article_id text, "
-                                 "date text"), ("article_event_id",),
+                                 "date text, attribution text"), ("article_event_id",),
           indexes=(("event_id",), ("article_id",))),
     Table("evidence", _cols("event_id text, article_id text, article_event_id text, text text, "
                             "start int, end int"), indexes=(("event_id",),)),
@@ -109,9 +107,32 @@ def create_sql(table: Table, dialect: str) -> list[str]:
     return out
 
 
+# Columns added after version 1, by the version that added them. ``TABLES`` declares today's layout, with
+# these last in their tables; version 1 creates it without them and each later version adds its own, so a
+# new store and an upgraded one end up with the same columns in the same order.
+ADDED_COLUMNS: dict[int, tuple[tuple[str, str], ...]] = {
+    2: (("event_reports", "attribution"),),  # the source a report attributes its event to ("الكرملين")
+}
+
+
 def _v1(dialect: str) -> list[str]:
-    return [s for t in TABLES for s in create_sql(t, dialect)]
+    later = {added for columns in ADDED_COLUMNS.values() for added in columns}
+    tables = [replace(t, columns=tuple(c for c in t.columns if (t.name, c[0]) not in later)) for t in TABLES]
+    return [s for t in tables for s in create_sql(t, dialect)]
 
 
-# version -> DDL for a dialect. Append a function for version 2 (ALTER TABLE ...) and bump SCHEMA_VERSION.
-MIGRATIONS: dict[int, Callable[[str], list[str]]] = {1: _v1}
+def _adds(version: int) -> Callable[[str], list[str]]:
+    def ddl(dialect: str) -> list[str]:
+        col_type = 0 if dialect == "duckdb" else 1
+        out = []
+        for table, column in ADDED_COLUMNS[version]:
+            logical = dict(BY_NAME[table].columns)[column]
+            out.append(f"ALTER TABLE {q(table)} ADD COLUMN {q(column)} {TYPES[logical][col_type]}")
+        return out
+
+    return ddl
+
+
+# version -> DDL for a dialect. A new column goes at the end of its table above and into ADDED_COLUMNS.
+MIGRATIONS: dict[int, Callable[[str], list[str]]] = {1: _v1} | {v: _adds(v) for v in ADDED_COLUMNS}
+SCHEMA_VERSION = max(MIGRATIONS)

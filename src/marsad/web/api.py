@@ -599,7 +599,7 @@ def get_event(store: StoreDep, event_id: Annotated[str, PathParam(max_length=300
         "ORDER BY role, idx", [event_id])
     event["articles"] = store.fetch_dicts(
         "SELECT a.id, a.doc_id, a.kind, a.title, a.published, a.outlet, a.source, a.url, a.story_id, "
-        "r.article_event_id, r.date AS reported_date "
+        "r.article_event_id, r.date AS reported_date, r.attribution "
         "FROM event_reports r JOIN articles a ON a.id = r.article_id "
         "WHERE r.event_id = ? ORDER BY r.seq", [event_id])
     evidence = store.fetch_dicts(

@@ -1,5 +1,5 @@
 /* Event page: facts, participants, reporting outlets, and every reporting article with this event's
- * evidence marked in its text (article text comes from /api/articles/{id}; rendered as text nodes). */
+ * attribution ("according to") and its evidence marked in its text (article text comes from /api/articles/{id}; rendered as text nodes). */
 "use strict";
 
 M.start(async () => {
@@ -62,6 +62,7 @@ async function articleBlock(ev, report) {
     M.el("h3", null, M.link(M.articleHref(art.id), art.title ? M.highlight(art.title, spans("title")) : art.id)),
     M.el("p", { class: "hint" }, [art.outlet || art.source || "", " · ", M.el("span", { class: "ltr" }, art.published || ""),
       art.url ? [" · ", M.el("a", { href: art.url, rel: "noopener noreferrer nofollow" }, "URL")] : null]),
+    report.attribution ? M.el("p", { class: "attribution" }, [M.label("حسب", "According to"), ": ", report.attribution]) : null,
     M.el("div", { class: "article-text" }, M.highlight(art.text || "", spans("text"))),
     unplaced.length ? M.el("p", null, "دليل خارج النص · evidence not located: ", unplaced.map((s) => M.el("mark", null, s.text))) : null);
 }
