@@ -234,7 +234,7 @@ def test_event_date_and_historical_flag(sentence, published, expected):
     from marsad.events.coder import Dating, _event_date
 
     day = dt.date.fromisoformat(published)
-    assert _event_date(sentence, Dating(day, day)) == expected
+    assert _event_date(sentence, Dating(day)) == expected
 
 
 def test_an_event_told_as_background_and_as_news_is_current():

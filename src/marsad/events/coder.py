@@ -22,9 +22,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from marsad.events import ontology
 from marsad.events.attribution import attribution
@@ -347,7 +347,7 @@ def _initiator(unit: Unit, marks: list[Hit[Marker]], cands: list[Cand]) -> Cand 
     return None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(eq=False)
 class Dating:
     """What an article's event dates are read against.
 
@@ -356,18 +356,19 @@ class Dating:
     itself. Most archived articles carry no publication date (348 of the 473 training articles with
     events), yet "وفي مارس 2015 عين حفتر" in an article that goes on to 2018 is plainly background: on
     train, the latest named date finds 40 of the 291 gold background events of undated articles, at the
-    cost of 14 current ones. A relative date is never resolved against a guess.
+    cost of 14 current ones. A relative date is never resolved against a guess. The article is scanned
+    for its dates only when a dated event asks (compared by identity: one per article).
     """
 
     published: dt.date | None = None
-    reference: dt.date | None = None
+    article_units: Sequence[Unit] = ()
 
-
-def article_dating(published: dt.date | None, article_units: Iterable[Unit]) -> Dating:
-    if published is not None:
-        return Dating(published, published)
-    ends = [_period_end(m) for u in article_units for m in find_dates(u.text, None, u.norm)]
-    return Dating(None, max(ends, default=None))
+    @cached_property
+    def reference(self) -> dt.date | None:
+        if self.published is not None:
+            return self.published
+        ends = [_period_end(m) for u in self.article_units for m in find_dates(u.text, None, u.norm)]
+        return max(ends, default=None)
 
 
 def event_date(unit: Unit, dating: Dating) -> tuple[str | None, str | None, bool]:
@@ -378,10 +379,11 @@ def event_date(unit: Unit, dating: Dating) -> tuple[str | None, str | None, bool
 def _event_date(
     text: str, dating: Dating, norm: NormText | None = None
 ) -> tuple[str | None, str | None, bool]:
-    published, reference = dating.published, dating.reference
+    published = dating.published
     matches = [m for m in find_dates(text, published, norm) if not _attached(text, m)]
     if matches:
         m = matches[0]
+        reference = dating.reference
         historical = reference is not None and (reference - _period_end(m)).days > HISTORICAL_DAYS
         return m.iso(), m.precision, historical
     if published is not None:
@@ -431,7 +433,7 @@ def code(article: Article, mentions: list[Mention] | None = None) -> list[Event]
         hits = trigger_hits(unit.norm.text)
         if hits:
             analysed.append((unit, hits, markers().find(unit.norm.text), candidates(unit, mentions)))
-    return code_analysed(article, analysed, article_dating(published_day(article.published), article_units))
+    return code_analysed(article, analysed, Dating(published_day(article.published), article_units))
 
 
 Analysed = tuple[Unit, list[Hit[Trigger]], list[Hit[Marker]], list[Cand]]
@@ -439,7 +441,7 @@ Analysed = tuple[Unit, list[Hit[Trigger]], list[Hit[Marker]], list[Cand]]
 
 def code_analysed(article: Article, analysed: list[Analysed], dating: Dating | None = None) -> list[Event]:
     """Code sentences already analysed (triggers, markers, candidates), e.g. by the model's views."""
-    dating = dating or article_dating(published_day(article.published), units(article))
+    dating = dating if dating is not None else Dating(published_day(article.published), units(article))
     state = _State(normalize_text(article.title or ""))
     for unit, hits, marks, cands in analysed:
         _code_unit(unit, hits, marks, cands, dating, state)

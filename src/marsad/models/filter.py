@@ -169,8 +169,9 @@ def pool(article: Article, views: list[UnitView], models: Models) -> list[Pooled
     choices = assign_roles(views, proposals, th, models.readings, None)  # propose kept accepted types only
     readings = _best_readings(choices)
     model_events = events_from(views, [c for c in choices if c.rank < MODEL_READINGS], article.id)
+    rule_events = code_analysed(article, analysed, views[0].dating if views else None)
     pooled: dict[Key, Pooled] = {}
-    for source, events in (("model", model_events), ("rule", code_analysed(article, analysed))):
+    for source, events in (("model", model_events), ("rule", rule_events)):
         for e in events:
             p = pooled.setdefault(event_key(e), Pooled(event_key(e)))
             p.events.append(e)
