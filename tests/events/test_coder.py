@@ -262,6 +262,18 @@ def test_an_undated_article_resolves_no_relative_date_against_the_dates_it_names
     assert events and all(e.date is None and not e.historical for e in events)
 
 
+@pytest.mark.parametrize(
+    ("text", "wrong"),
+    [
+        ("وأكدت وزارة الخارجية الروسية دعمها لتركيا.", "CONSULT"),  # "وزارة" also reads و + زار + ه
+        ("وقالت منظمة العفو الدولية إن السلطات الإيرانية اعتقلت الناشطة.", "CONCEDE"),  # "العفو": pardon
+    ],
+)
+def test_a_trigger_inside_a_name_is_part_of_the_name(text, wrong):
+    types = {e.type for e in _rule_events(text, "2018-04-20")}
+    assert types and wrong not in types
+
+
 def test_an_anaphoric_noun_after_its_event_refers_back_unless_the_referent_check_is_off():
     text = (
         "أجرى الرئيس الروسي فلاديمير بوتين اتصالا هاتفيا مع الرئيس التركي رجب طيب أردوغان.\n"

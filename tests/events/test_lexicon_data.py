@@ -220,6 +220,14 @@ def test_issue_idioms_fire_their_type(text: str, type_: str) -> None:
     assert fires(type_, text)
 
 
+def test_a_condolence_whose_hamza_is_normalised_is_no_attribution() -> None:
+    # "عزائه" normalises to "عزايه", which also reads as "عزا" (attributed to, ACCUSE) + "يه"
+    from marsad.events.lexicon import trigger_hits
+
+    hits = trigger_hits(normalize_text("وعبر عن عزائه للملك"))
+    assert {t.type for h in hits for t in h.payloads} == {"SUPPORT"}
+
+
 def test_markers_schema() -> None:
     markers = _load("markers.yaml")
     for section in ("negation", "future", "hypothetical", "reported_speech", "initiator", "location"):

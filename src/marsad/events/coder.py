@@ -30,7 +30,16 @@ from marsad.events import ontology
 from marsad.events.attribution import attribution
 from marsad.events.context import contexts_for, location_for
 from marsad.events.lexicon import REFERENT_CHECK, Marker, Trigger, markers, trigger_hits
-from marsad.events.units import RECIPIENT_PREPS, Cand, Unit, candidates, is_bare, party_key, units
+from marsad.events.units import (
+    RECIPIENT_PREPS,
+    Cand,
+    Unit,
+    candidates,
+    is_bare,
+    outside_names,
+    party_key,
+    units,
+)
 from marsad.records import Article, Event, Evidence, Mention, Party, Span
 from marsad.text.dates import DateMatch, find_dates
 from marsad.text.normalize import NormText, normalize_text
@@ -432,7 +441,10 @@ def code(article: Article, mentions: list[Mention] | None = None) -> list[Event]
     for unit in article_units:
         hits = trigger_hits(unit.norm.text)
         if hits:
-            analysed.append((unit, hits, markers().find(unit.norm.text), candidates(unit, mentions)))
+            cands = candidates(unit, mentions)
+            hits = outside_names(unit, hits, cands)
+        if hits:
+            analysed.append((unit, hits, markers().find(unit.norm.text), cands))
     return code_analysed(article, analysed, Dating(published_day(article.published), article_units))
 
 

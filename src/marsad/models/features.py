@@ -19,7 +19,7 @@ from itertools import pairwise
 
 from marsad.events.coder import Dating, rule_roles
 from marsad.events.lexicon import REFERENT_CHECK, Marker, Trigger, markers, trigger_hits
-from marsad.events.units import Cand, Unit, party_key
+from marsad.events.units import Cand, Unit, outside_names, party_key
 from marsad.records import Party
 from marsad.text.phrases import Hit
 from marsad.text.tokenize import split_clitics, word_before, words
@@ -47,7 +47,8 @@ class UnitView:
 
     @classmethod
     def build(cls, unit: Unit, cands: list[Cand], context: list[Party], position: int = 0) -> UnitView:
-        trig_hits, marks = trigger_hits(unit.norm.text), markers().find(unit.norm.text)
+        trig_hits = outside_names(unit, trigger_hits(unit.norm.text), cands)
+        marks = markers().find(unit.norm.text)
         rules = rule_roles(unit, trig_hits, marks, cands) if trig_hits and cands else {}
         return cls(unit, trig_hits, marks, cands, context, rules=rules, position=position)
 
