@@ -24,7 +24,7 @@ XSS_TEXT = ("<script>alert(1)</script>\nقال وزير الخارجية الأ�
 
 def _need_web() -> None:
     pytest.importorskip("fastapi", reason="the web extra is not installed: pip install 'marsad[web]'")
-    pytest.importorskip("httpx", reason="the web extra is not installed: pip install 'marsad[web]'")
+    pytest.importorskip("httpx2", reason="the web extra is not installed: pip install 'marsad[web]'")
 
 
 @pytest.fixture(scope="session")

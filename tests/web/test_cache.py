@@ -91,7 +91,7 @@ def test_two_worker_server_answers_from_both_processes(api_db: Path) -> None:
     import sys
     import time
 
-    import httpx
+    import httpx2
 
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -103,8 +103,8 @@ def test_two_worker_server_answers_from_both_processes(api_db: Path) -> None:
         deadline, answer = time.monotonic() + 60, None
         while answer is None and time.monotonic() < deadline:
             try:
-                answer = httpx.get(f"http://127.0.0.1:{port}/api/events", params={"limit": 3}, timeout=5)
-            except httpx.HTTPError:
+                answer = httpx2.get(f"http://127.0.0.1:{port}/api/events", params={"limit": 3}, timeout=5)
+            except httpx2.HTTPError:
                 time.sleep(0.3)
         assert answer is not None and answer.status_code == 200 and len(answer.json()["items"]) == 3
         pgrep = subprocess.run(["pgrep", "-P", str(server.pid)], capture_output=True, text=True)

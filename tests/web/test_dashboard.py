@@ -213,11 +213,11 @@ def test_hostile_text_renders_as_text(browser_page: tuple, base_url: str) -> Non
 
 
 def test_pages_send_csp(base_url: str) -> None:
-    import httpx
+    import httpx2
 
     for path in ("/", "/events", "/event?id=x", "/actor?id=RUS", "/dyad", "/map", "/article?id=x"):
-        response = httpx.get(base_url + path)
+        response = httpx2.get(base_url + path)
         assert response.status_code == 200, path
         assert "script-src 'self'" in response.headers["content-security-policy"], path
         assert "<script>" not in response.text  # no inline scripts
-    assert httpx.get(base_url + "/vendor/plotly.min.js").status_code == 200
+    assert httpx2.get(base_url + "/vendor/plotly.min.js").status_code == 200
