@@ -46,6 +46,11 @@ ROLE_C = 1.0
 
 
 RESTORE_GRID = (0.0, 0.04, 0.06, 0.08, 0.1, 0.12, 0.15, 1.01)  # 1.01: a dropped type stays dropped
+# The filter's threshold is chosen for 0.7 strict F1 + 0.3 types F1. Strict is what the issues ask for;
+# types keeps a type from going unreported. Against the even mean: over six fold seeds, the threshold
+# moved on two, and CV strict rose 0.3754 -> 0.3763 (types 0.7359 -> 0.7342), dev 0.4391 -> 0.4415
+# (types 0.7598 -> 0.7634); the shipped seed kept its threshold.
+STRICT_SHARE = 0.7
 MIN_FEATURE_COUNT = 3  # features seen in fewer training rows are dropped: they only memorise
 
 
@@ -406,9 +411,9 @@ def _filter_objective(
     keep: float,
     restore: float,
 ) -> float:
-    """Events must be right, and no type left unreported: the mean of strict and types F1."""
+    """Events must be right, and no type left unreported: strict and types F1, weighted by STRICT_SHARE."""
     s = score_keys(gold, _filter_system(pooled, keys, probs, keep, restore), partial=False)
-    return (s.strict.f1 + s.types.f1) / 2
+    return STRICT_SHARE * s.strict.f1 + (1 - STRICT_SHARE) * s.types.f1
 
 
 def train_filter(
