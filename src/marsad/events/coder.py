@@ -362,11 +362,11 @@ class Dating:
 
     ``published`` resolves relative dates ("أمس", "الإثنين") and dates current events. ``reference`` is
     the day background is measured from: the publication date, else the latest date the article names
-    itself. Most archived articles carry no publication date (348 of the 473 training articles with
-    events), yet "وفي مارس 2015 عين حفتر" in an article that goes on to 2018 is plainly background: on
-    train, the latest named date finds 40 of the 291 gold background events of undated articles, at the
-    cost of 14 current ones. A relative date is never resolved against a guess. The article is scanned
-    for its dates only when a dated event asks (compared by identity: one per article).
+    itself. Without it no event of an undated article could be background, yet "وفي مارس 2015 عين حفتر"
+    in an article that goes on to 2018 plainly is. On train, 57 of the 480 documents have no date in
+    their metadata or text; the latest named date flags 5 of their 38 gold background events and none of
+    their 375 current ones. A relative date is never resolved against a guess. The article is scanned for
+    its dates only when a dated event asks (compared by identity: one per article).
     """
 
     published: dt.date | None = None
