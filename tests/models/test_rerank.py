@@ -7,14 +7,22 @@ import numpy as np
 from marsad.models.decode import Proposal, Thresholds
 from marsad.models.linear import LinearModel
 from marsad.models.rerank import K_BEST, _k_best, candidate_readings, ranked, rule_reading
+from marsad.records import Party
 
 # none, actor, recipient, both
 ROLES = np.array([[0.06, 0.8, 0.1, 0.04], [0.1, 0.15, 0.7, 0.05], [0.6, 0.3, 0.07, 0.03]])
 
 
+PARTIES = {
+    "USA": Party("USA", "GOV", kb_id="person:donald_trump"),
+    "IRN": Party("IRN", "GOV", kb_id="country:IRN"),
+    "GOV": Party(None, "GOV"),  # "الحكومة", no KB entry of its own
+}
+
+
 def _proposal(etype="ACCUSE", roles=ROLES, conjuncts=None, lemmas=()):
     keys = ["USA", "IRN", "GOV"][: len(roles)]
-    return Proposal(0, etype, 0.9, True, keys, {}, roles, conjuncts or {}, lemmas)
+    return Proposal(0, etype, 0.9, True, keys, PARTIES, roles, conjuncts or {}, lemmas)
 
 
 def test_k_best_equals_brute_force_order():
@@ -64,6 +72,14 @@ def test_readings_are_described_by_what_their_trigger_verb_usually_takes():
     assert {"lemma/nrec=أدان/1", "lemma/domestic=أدان/False"} <= set(best.features)
     no_lemma = candidate_readings(_proposal(), Thresholds(), None)[0]
     assert not any(f.startswith("lemma/") for f in no_lemma.features)
+
+
+def test_readings_are_described_by_the_kind_of_party_on_each_side():
+    readings = {(r.actors, r.recipients): r for r in candidate_readings(_proposal(), Thresholds(), None)}
+    best = readings[(frozenset({"USA"}), frozenset({"IRN"}))]
+    assert {"akb/t=person/ACCUSE", "rkb/t=country/ACCUSE"} <= set(best.features)
+    bare = next(r for (a, _), r in readings.items() if "GOV" in a)
+    assert "akb/t=none/ACCUSE" in bare.features
 
 
 def test_ranked_orders_by_better_and_reports_the_right_probability():

@@ -7,8 +7,9 @@ for 37%, in the top 3 for 63%, in the top 8 for 84%. So the decoder lists the k 
 (independent role probabilities, with a beam), adds the threshold reading and the rule frames' reading,
 and a small linear model picks one, from what distinguishes readings as wholes: their rank and
 probability gap, how many actors and recipients they have for this type and for this trigger verb
-(whether "أدان" takes a recipient, whether "اعتقل" acts on its own country), the weakest member,
-agreement with the rule frames, and whether they split "X و Y".
+(whether "أدان" takes a recipient, whether "اعتقل" acts on its own country), the weakest member, the
+kind of KB entry on each side (person, country, organisation), agreement with the rule frames, and
+whether they split "X و Y".
 
 The model has two outputs over the same features. "right" (a logistic regression, one reading at a
 time) is the probability that a reading is an event the gold has: the event filter reads it, and it is
@@ -27,6 +28,7 @@ import numpy as np
 from marsad.evaluate import UNDIRECTED
 from marsad.models.decode import ROLE_LABELS, Proposal, Thresholds, choose_roles
 from marsad.models.linear import LinearModel
+from marsad.records import Party
 
 K_BEST = 8  # joint readings listed per proposal, before the threshold and rule readings are added
 _ACTOR, _RECIPIENT, _BOTH = (ROLE_LABELS.index(x) for x in ("actor", "recipient", "both"))
@@ -148,9 +150,18 @@ def _features(
             f"lemma/nrec={lemma}/{min(len(recipients), 2)}",
             f"lemma/domestic={lemma}/{bool(actors & recipients)}",
         ]
+    # Who takes which side of a type: a person or a country acts, an organisation is appealed to, a bare
+    # sector ("دبلوماسيون") rarely acts at all.
+    for side, keys in (("a", actors), ("r", recipients)):
+        feats += sorted({f"{side}kb/t={_entry_kind(p.parties[k])}/{t}" for k in keys})
     codes = sum(1 for k in actors if k.isupper() and len(k) == 3)
     feats.append(f"actor_codes={codes}/{len(actors)}")
     return feats
+
+
+def _entry_kind(party: Party) -> str:
+    """The family of a party's KB entry ("person", "country", "org", ...); "none" for a bare sector."""
+    return party.kb_id.split(":", 1)[0] if party.kb_id else "none"
 
 
 def rule_reading(rules: dict[str, tuple[set[str], set[str], bool]], etype: str) -> Roles | None:
