@@ -86,6 +86,7 @@ def candidate_readings(p: Proposal, th: Thresholds, rule: Roles | None) -> list[
     probs = _Probs(
         dict(zip(p.keys, (p.p_roles[:, _ACTOR] + p.p_roles[:, _BOTH]).tolist(), strict=True)),
         dict(zip(p.keys, (p.p_roles[:, _RECIPIENT] + p.p_roles[:, _BOTH]).tolist(), strict=True)),
+        {k: _entry_kind(p.parties[k]) for k in p.keys},
     )
     return [
         Reading(roles[0], roles[1], logp, _features(p, probs, roles, logp, rank, best, rule, chosen))
@@ -95,10 +96,12 @@ def candidate_readings(p: Proposal, th: Thresholds, rule: Roles | None) -> list[
 
 @dataclass(slots=True)
 class _Probs:
-    """Per key: probability of acting and of receiving (each counting "both"), as plain floats."""
+    """Per key: probability of acting and of receiving (each counting "both"), as plain floats, and the
+    family of its KB entry."""
 
     act: dict[str, float]
     rec: dict[str, float]
+    kind: dict[str, str]
 
 
 def _bucket(x: float) -> str:
@@ -153,7 +156,7 @@ def _features(
     # Who takes which side of a type: a person or a country acts, an organisation is appealed to, a bare
     # sector ("دبلوماسيون") rarely acts at all.
     for side, keys in (("a", actors), ("r", recipients)):
-        feats += sorted({f"{side}kb/t={_entry_kind(p.parties[k])}/{t}" for k in keys})
+        feats += sorted({f"{side}kb/t={probs.kind[k]}/{t}" for k in keys})
     codes = sum(1 for k in actors if k.isupper() and len(k) == 3)
     feats.append(f"actor_codes={codes}/{len(actors)}")
     return feats
