@@ -74,10 +74,10 @@ def test_readings_are_described_by_what_their_trigger_verb_usually_takes():
     assert not any(f.startswith("lemma/") for f in no_lemma.features)
 
 
-def test_readings_are_described_by_the_kind_of_party_on_each_side():
+def test_readings_are_described_by_the_kind_and_sector_of_party_on_each_side():
     readings = {(r.actors, r.recipients): r for r in candidate_readings(_proposal(), Thresholds(), None)}
     best = readings[(frozenset({"USA"}), frozenset({"IRN"}))]
-    assert {"akb/t=person/ACCUSE", "rkb/t=country/ACCUSE"} <= set(best.features)
+    assert {"akb/t=person/ACCUSE", "rkb/t=country/ACCUSE", "asec/t=GOV/ACCUSE"} <= set(best.features)
     bare = next(r for (a, _), r in readings.items() if "GOV" in a)
     assert "akb/t=none/ACCUSE" in bare.features
 

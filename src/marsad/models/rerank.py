@@ -8,8 +8,8 @@ for 37%, in the top 3 for 63%, in the top 8 for 84%. So the decoder lists the k 
 and a small linear model picks one, from what distinguishes readings as wholes: their rank and
 probability gap, how many actors and recipients they have for this type and for this trigger verb
 (whether "أدان" takes a recipient, whether "اعتقل" acts on its own country), the weakest member, the
-kind of KB entry on each side (person, country, organisation), agreement with the rule frames, and
-whether they split "X و Y".
+kind of KB entry and the sector on each side (person, country, organisation; government, military,
+rebels), agreement with the rule frames, and whether they split "X و Y".
 
 The model has two outputs over the same features. "right" (a logistic regression, one reading at a
 time) is the probability that a reading is an event the gold has: the event filter reads it, and it is
@@ -87,6 +87,7 @@ def candidate_readings(p: Proposal, th: Thresholds, rule: Roles | None) -> list[
         dict(zip(p.keys, (p.p_roles[:, _ACTOR] + p.p_roles[:, _BOTH]).tolist(), strict=True)),
         dict(zip(p.keys, (p.p_roles[:, _RECIPIENT] + p.p_roles[:, _BOTH]).tolist(), strict=True)),
         {k: _entry_kind(p.parties[k]) for k in p.keys},
+        {k: p.parties[k].sector or "none" for k in p.keys},
     )
     return [
         Reading(roles[0], roles[1], logp, _features(p, probs, roles, logp, rank, best, rule, chosen))
@@ -96,12 +97,13 @@ def candidate_readings(p: Proposal, th: Thresholds, rule: Roles | None) -> list[
 
 @dataclass(slots=True)
 class _Probs:
-    """Per key: probability of acting and of receiving (each counting "both"), as plain floats, and the
-    family of its KB entry."""
+    """Per key: probability of acting and of receiving (each counting "both"), as plain floats, and what
+    the party is: the family of its KB entry and its sector."""
 
     act: dict[str, float]
     rec: dict[str, float]
     kind: dict[str, str]
+    sector: dict[str, str]
 
 
 def _bucket(x: float) -> str:
@@ -154,9 +156,10 @@ def _features(
             f"lemma/domestic={lemma}/{bool(actors & recipients)}",
         ]
     # Who takes which side of a type: a person or a country acts, an organisation is appealed to, a bare
-    # sector ("دبلوماسيون") rarely acts at all.
+    # sector ("دبلوماسيون") rarely acts at all; rebels attack, governments arrest, NGOs accuse.
     for side, keys in (("a", actors), ("r", recipients)):
         feats += sorted({f"{side}kb/t={probs.kind[k]}/{t}" for k in keys})
+        feats += sorted({f"{side}sec/t={probs.sector[k]}/{t}" for k in keys})
     codes = sum(1 for k in actors if k.isupper() and len(k) == 3)
     feats.append(f"actor_codes={codes}/{len(actors)}")
     return feats
