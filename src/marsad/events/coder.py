@@ -366,7 +366,7 @@ class Dating:
     in an article that goes on to 2018 plainly is. On train, 57 of the 480 documents have no date in
     their metadata or text; the latest named date flags 5 of their 38 gold background events and none of
     their 375 current ones. A relative date is never resolved against a guess. The article is scanned for
-    its dates only when a dated event asks (compared by identity: one per article).
+    its dates only when a dated event asks.
     """
 
     published: dt.date | None = None
@@ -384,20 +384,29 @@ def event_date(unit: Unit, dating: Dating) -> tuple[str | None, str | None, bool
     return _event_date(unit.text, dating, unit.norm)
 
 
-@lru_cache(maxsize=4096)
 def _event_date(
     text: str, dating: Dating, norm: NormText | None = None
 ) -> tuple[str | None, str | None, bool]:
-    published = dating.published
+    iso, precision, period_end = _first_date(text, dating.published, norm)
+    if period_end is None:
+        return iso, precision, False
+    reference = dating.reference
+    return iso, precision, reference is not None and (reference - period_end).days > HISTORICAL_DAYS
+
+
+# Keyed by the sentence and the publication day only, never by the article's Dating: a cache entry must
+# not keep a whole article's sentences alive in a long stream.
+@lru_cache(maxsize=4096)
+def _first_date(
+    text: str, published: dt.date | None, norm: NormText | None = None
+) -> tuple[str | None, str | None, dt.date | None]:
+    """The sentence's own date (ISO, precision, the last day it covers), else publication (no end)."""
     matches = [m for m in find_dates(text, published, norm) if not _attached(text, m)]
     if matches:
-        m = matches[0]
-        reference = dating.reference
-        historical = reference is not None and (reference - _period_end(m)).days > HISTORICAL_DAYS
-        return m.iso(), m.precision, historical
+        return matches[0].iso(), matches[0].precision, _period_end(matches[0])
     if published is not None:
-        return published.isoformat(), "day", False
-    return None, None, False
+        return published.isoformat(), "day", None
+    return None, None, None
 
 
 # A date inside a relative clause or after "since" dates something else: "الاتفاق الذي أبرمته عام 2016",
