@@ -372,6 +372,11 @@ class Dating:
     published: dt.date | None = None
     article_units: Sequence[Unit] = ()
 
+    @classmethod
+    def of(cls, article: Article, article_units: Sequence[Unit]) -> Dating:
+        """The dating of ``article``, whose sentences are ``article_units``."""
+        return cls(_published_day(article.published), article_units)
+
     @cached_property
     def reference(self) -> dt.date | None:
         if self.published is not None:
@@ -454,7 +459,7 @@ def code(article: Article, mentions: list[Mention] | None = None) -> list[Event]
             hits = outside_names(unit, hits, cands)
         if hits:
             analysed.append((unit, hits, markers().find(unit.norm.text), cands))
-    return code_analysed(article, analysed, Dating(published_day(article.published), article_units))
+    return code_analysed(article, analysed, Dating.of(article, article_units))
 
 
 Analysed = tuple[Unit, list[Hit[Trigger]], list[Hit[Marker]], list[Cand]]
@@ -462,7 +467,7 @@ Analysed = tuple[Unit, list[Hit[Trigger]], list[Hit[Marker]], list[Cand]]
 
 def code_analysed(article: Article, analysed: list[Analysed], dating: Dating | None = None) -> list[Event]:
     """Code sentences already analysed (triggers, markers, candidates), e.g. by the model's views."""
-    dating = dating if dating is not None else Dating(published_day(article.published), units(article))
+    dating = dating if dating is not None else Dating.of(article, units(article))
     state = _State(normalize_text(article.title or ""))
     for unit, hits, marks, cands in analysed:
         _code_unit(unit, hits, marks, cands, dating, state)
@@ -472,7 +477,7 @@ def code_analysed(article: Article, analysed: list[Analysed], dating: Dating | N
     return events
 
 
-def published_day(published: str | None) -> dt.date | None:
+def _published_day(published: str | None) -> dt.date | None:
     try:
         return dt.date.fromisoformat(published[:10]) if published else None
     except ValueError:

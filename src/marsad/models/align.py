@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from marsad.evaluate import UNDIRECTED, party_code
-from marsad.events.coder import Dating, published_day
+from marsad.events.coder import Dating
 from marsad.events.units import candidates, party_key, units
 from marsad.models.features import UnitView
 from marsad.pipeline import process
@@ -67,7 +67,7 @@ def article_views(article: Article) -> list[UnitView]:
         views.append(UnitView.build(unit, cands, list(context), position))
         if cands:
             context = [p for c in cands[:CONTEXT_PARTIES] for p in c.parties]
-    dating = Dating(published_day(article.published), [v.unit for v in views])
+    dating = Dating.of(article, [v.unit for v in views])
     counts = Counter(party_key(p) for v in views for c in v.cands for p in c.parties)
     ranked = [k for k, _ in counts.most_common(2)]
     for v in views:

@@ -90,10 +90,13 @@ def q(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
+def _sql_type(logical: str, dialect: str) -> str:
+    return TYPES[logical][0 if dialect == "duckdb" else 1]
+
+
 def create_sql(table: Table, dialect: str) -> list[str]:
     """CREATE TABLE (and, for PostgreSQL, CREATE INDEX) statements for one table."""
-    col_type = 0 if dialect == "duckdb" else 1
-    parts = [f"{q(c)} {TYPES[t][col_type]}" for c, t in table.columns]
+    parts = [f"{q(c)} {_sql_type(t, dialect)}" for c, t in table.columns]
     if table.primary_key:
         parts.append(f"PRIMARY KEY ({', '.join(q(c) for c in table.primary_key)})")
     if table.unique:
@@ -123,11 +126,10 @@ def _v1(dialect: str) -> list[str]:
 
 def _adds(version: int) -> Callable[[str], list[str]]:
     def ddl(dialect: str) -> list[str]:
-        col_type = 0 if dialect == "duckdb" else 1
         out = []
         for table, column in ADDED_COLUMNS[version]:
             logical = dict(BY_NAME[table].columns)[column]
-            out.append(f"ALTER TABLE {q(table)} ADD COLUMN {q(column)} {TYPES[logical][col_type]}")
+            out.append(f"ALTER TABLE {q(table)} ADD COLUMN {q(column)} {_sql_type(logical, dialect)}")
         return out
 
     return ddl
