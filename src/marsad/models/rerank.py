@@ -83,20 +83,20 @@ def candidate_readings(p: Proposal, th: Thresholds, rule: Roles | None) -> list[
             scored[extra] = floor
     ranked = sorted(scored.items(), key=lambda x: -x[1])
     best = ranked[0][1] if ranked else 0.0
-    probs = _Probs(
+    facts = _KeyFacts(
         dict(zip(p.keys, (p.p_roles[:, _ACTOR] + p.p_roles[:, _BOTH]).tolist(), strict=True)),
         dict(zip(p.keys, (p.p_roles[:, _RECIPIENT] + p.p_roles[:, _BOTH]).tolist(), strict=True)),
         {k: _entry_kind(p.parties[k]) for k in p.keys},
         {k: p.parties[k].sector or "none" for k in p.keys},
     )
     return [
-        Reading(roles[0], roles[1], logp, _features(p, probs, roles, logp, rank, best, rule, chosen))
+        Reading(roles[0], roles[1], logp, _features(p, facts, roles, logp, rank, best, rule, chosen))
         for rank, (roles, logp) in enumerate(ranked)
     ]
 
 
 @dataclass(slots=True)
-class _Probs:
+class _KeyFacts:
     """Per key: probability of acting and of receiving (each counting "both"), as plain floats, and what
     the party is: the family of its KB entry and its sector."""
 
@@ -112,7 +112,7 @@ def _bucket(x: float) -> str:
 
 def _features(
     p: Proposal,
-    probs: _Probs,
+    facts: _KeyFacts,
     roles: Roles,
     logp: float,
     rank: int,
@@ -122,8 +122,8 @@ def _features(
 ) -> list[str]:
     t = p.type
     actors, recipients = roles
-    p_act = [probs.act[k] for k in actors]
-    p_rec = [probs.rec[k] for k in recipients]
+    p_act = [facts.act[k] for k in actors]
+    p_rec = [facts.rec[k] for k in recipients]
     feats = [
         f"rank={min(rank, 5)}",
         f"rank/t={min(rank, 5)}/{t}",
@@ -158,8 +158,8 @@ def _features(
     # Who takes which side of a type: a person or a country acts, an organisation is appealed to, a bare
     # sector ("دبلوماسيون") rarely acts at all; rebels attack, governments arrest, NGOs accuse.
     for side, keys in (("a", actors), ("r", recipients)):
-        feats += sorted({f"{side}kb/t={probs.kind[k]}/{t}" for k in keys})
-        feats += sorted({f"{side}sec/t={probs.sector[k]}/{t}" for k in keys})
+        feats += sorted({f"{side}kb/t={facts.kind[k]}/{t}" for k in keys})
+        feats += sorted({f"{side}sec/t={facts.sector[k]}/{t}" for k in keys})
     codes = sum(1 for k in actors if k.isupper() and len(k) == 3)
     feats.append(f"actor_codes={codes}/{len(actors)}")
     return feats

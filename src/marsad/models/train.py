@@ -14,7 +14,7 @@ import json
 import random
 import time
 from collections import Counter
-from dataclasses import fields
+from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
@@ -389,31 +389,28 @@ def _pooled_keys(pooled: dict[str, list[Pooled]]) -> dict[str, list[EventKey | N
     }
 
 
-def _filter_system(
-    pooled: dict[str, list[Pooled]],
-    keys: dict[str, list[EventKey | None]],
-    probs: dict[str, list[float]],
-    keep: float,
-    restore: float,
-) -> Keyed:
-    out: Keyed = {}
-    for doc_id, items in pooled.items():
-        kept = (keys[doc_id][i] for i in kept_indices(items, probs[doc_id], keep, restore))
-        out[doc_id] = [key for key in kept if key is not None]
-    return out
+@dataclass(slots=True)
+class _OutOfFold:
+    """The training set's pooled events with their keys and out-of-fold keep probabilities: what the
+    filter's threshold and type-restoring floor are chosen on."""
 
+    pooled: dict[str, list[Pooled]]
+    keys: dict[str, list[EventKey | None]]
+    probs: dict[str, list[float]]
 
-def _filter_objective(
-    gold: Keyed,
-    pooled: dict[str, list[Pooled]],
-    keys: dict[str, list[EventKey | None]],
-    probs: dict[str, list[float]],
-    keep: float,
-    restore: float,
-) -> float:
-    """Events must be right, and no type left unreported: strict and types F1, weighted by STRICT_SHARE."""
-    s = score_keys(gold, _filter_system(pooled, keys, probs, keep, restore), partial=False)
-    return STRICT_SHARE * s.strict.f1 + (1 - STRICT_SHARE) * s.types.f1
+    def system(self, keep: float, restore: float) -> Keyed:
+        """The events kept at these thresholds, per document, as scoring keys."""
+        out: Keyed = {}
+        for doc_id, items in self.pooled.items():
+            kept = (self.keys[doc_id][i] for i in kept_indices(items, self.probs[doc_id], keep, restore))
+            out[doc_id] = [key for key in kept if key is not None]
+        return out
+
+    def objective(self, gold: Keyed, keep: float, restore: float) -> float:
+        """Events must be right, and no type left unreported: strict and types F1, weighted by
+        STRICT_SHARE."""
+        s = score_keys(gold, self.system(keep, restore), partial=False)
+        return STRICT_SHARE * s.strict.f1 + (1 - STRICT_SHARE) * s.types.f1
 
 
 def train_filter(
@@ -430,11 +427,9 @@ def train_filter(
         for d in held:
             kept = model.scores_batch([p.features for p in pooled[d.doc_id]])[:, 0]
             probs[d.doc_id] = [float(x) for x in kept]
-    gold, keys = _gold(docs), _pooled_keys(pooled)
+    gold, oof = _gold(docs), _OutOfFold(pooled, _pooled_keys(pooled), probs)
     keeps = [x / 100 for x in range(0, 80, 2)]
-    objective = np.array(
-        [[_filter_objective(gold, pooled, keys, probs, k, r) for k in keeps] for r in RESTORE_GRID]
-    )
+    objective = np.array([[oof.objective(gold, k, r) for k in keeps] for r in RESTORE_GRID])
     # The objective is flat near its top, and tiny changes to the pipeline move its maximum from one
     # threshold to a distant one; choosing the best neighbourhood (the threshold and the two beside it)
     # instead of the best single point keeps the choice stable.
@@ -442,7 +437,7 @@ def train_filter(
     smoothed = (padded[:, :-2] + padded[:, 1:-1] + padded[:, 2:]) / 3
     r, k = np.unravel_index(int(np.argmax(smoothed)), smoothed.shape)
     best_keep, best_restore = keeps[k], RESTORE_GRID[r]
-    cv = score_keys(gold, _filter_system(pooled, keys, probs, best_keep, best_restore))
+    cv = score_keys(gold, oof.system(best_keep, best_restore))
     rows = [p.features for d in docs for p in pooled[d.doc_id]]
     ys = [y for d in docs for y in labels[d.doc_id]]
     return fit_filter(rows, ys, seed), best_keep, best_restore, cv
