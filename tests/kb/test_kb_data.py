@@ -156,6 +156,8 @@ def test_key_country_variants() -> None:
         ("موسكو", "RUS"),
         ("طهران", "IRN"),
         ("المملكة العربية السعودية", "SAU"),
+        ("بلاروسيا", "BLR"),  # the spelling without ي is common too
+        ("بيلاروسيا", "BLR"),
     ]:
         assert index[normalize_text(alias)] == {code}, alias
     assert {"أمريكي", "أميركي"} <= set(by_code["USA"]["demonym"])

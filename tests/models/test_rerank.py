@@ -82,6 +82,16 @@ def test_readings_are_described_by_the_kind_and_sector_of_party_on_each_side():
     assert "akb/t=none/ACCUSE" in bare.features
 
 
+def test_readings_are_described_by_what_kind_of_party_their_verb_takes_on_each_side():
+    readings = {
+        (r.actors, r.recipients): r
+        for r in candidate_readings(_proposal(lemmas=("اعتقل",)), Thresholds(), None)
+    }
+    best = readings[(frozenset({"USA"}), frozenset({"IRN"}))]
+    assert {"lemma/akb=اعتقل/person", "lemma/rkb=اعتقل/country"} <= set(best.features)
+    assert "lemma/akb=اعتقل/country" not in best.features
+
+
 def test_ranked_orders_by_better_and_reports_the_right_probability():
     readings = candidate_readings(_proposal(), Thresholds(), None)
     # "right" likes the first reading, "better" the second: the order follows "better", the scores "right".

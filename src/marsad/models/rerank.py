@@ -9,7 +9,7 @@ and a small linear model picks one, from what distinguishes readings as wholes: 
 probability gap, how many actors and recipients they have for this type and for this trigger verb
 (whether "أدان" takes a recipient, whether "اعتقل" acts on its own country), the weakest member, the
 kind of KB entry and the sector on each side (person, country, organisation; government, military,
-rebels), agreement with the rule frames, and whether they split "X و Y".
+rebels), alone and with the trigger verb, agreement with the rule frames, and whether they split "X و Y".
 
 The model has two outputs over the same features. "right" (a logistic regression, one reading at a
 time) is the probability that a reading is an event the gold has: the event filter reads it, and it is
@@ -156,10 +156,12 @@ def _features(
             f"lemma/domestic={lemma}/{bool(actors & recipients)}",
         ]
     # Who takes which side of a type: a person or a country acts, an organisation is appealed to, a bare
-    # sector ("دبلوماسيون") rarely acts at all; rebels attack, governments arrest, NGOs accuse.
+    # sector ("دبلوماسيون") rarely acts at all; rebels attack, governments arrest, NGOs accuse. And of
+    # a verb: "اعتقل" acts on a person, "استقبل" receives a person, "دعا" appeals to an organisation.
     for side, keys in (("a", actors), ("r", recipients)):
         feats += sorted({f"{side}kb/t={facts.kind[k]}/{t}" for k in keys})
         feats += sorted({f"{side}sec/t={facts.sector[k]}/{t}" for k in keys})
+        feats += sorted({f"lemma/{side}kb={lemma}/{facts.kind[k]}" for k in keys for lemma in p.lemmas})
     codes = sum(1 for k in actors if k.isupper() and len(k) == 3)
     feats.append(f"actor_codes={codes}/{len(actors)}")
     return feats
