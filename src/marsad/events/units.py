@@ -148,4 +148,5 @@ def outside_names(unit: Unit, hits: list[Hit[Trigger]], cands: list[Cand]) -> li
     if not names:
         return hits
     to_orig = unit.norm.to_orig
-    return [h for h in hits if not any(s <= to_orig(h.start) and to_orig(h.end) <= e for s, e in names)]
+    spans = [(h, to_orig(h.start), to_orig(h.end)) for h in hits]  # mapped once, not once per name
+    return [h for h, start, end in spans if not any(s <= start and end <= e for s, e in names)]
