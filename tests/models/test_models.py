@@ -157,7 +157,7 @@ def test_proposals_carry_the_lemmas_of_their_type_triggers():
     assert by_type["ACCUSE"] == ("أدان",) and by_type["THREATEN"] == ()
 
 
-def test_a_type_the_filter_dropped_whole_comes_back_only_over_the_floor_and_only_from_the_model():
+def test_a_type_the_filter_dropped_whole_comes_back_only_when_reported_and_only_from_the_model():
     from marsad.models.filter import Pooled, kept_indices
 
     def pooled(etype, actor, *sources):
@@ -165,15 +165,34 @@ def test_a_type_the_filter_dropped_whole_comes_back_only_over_the_floor_and_only
 
     items = [
         pooled("ACCUSE", "EGY", "model", "rule"),  # kept by the threshold
-        pooled("SUPPORT", "SAU", "model"),  # dropped; the likeliest SUPPORT reading
         pooled("SUPPORT", "ARE", "model"),
+        pooled("SUPPORT", "SAU", "model"),  # dropped; the likeliest SUPPORT reading
         pooled("REJECT", "IRN", "rule"),  # dropped; rules alone never bring a type back
-        pooled("AGREE", "TUR", "model"),  # dropped, under the floor
+        pooled("AGREE", "TUR", "model"),  # dropped, its type under the floor
     ]
-    keep = [0.9, 0.15, 0.10, 0.2, 0.05]
-    assert kept_indices(items, keep, 0.5, 0.08) == [0, 1]
-    assert kept_indices(items, keep, 0.5, 1.01) == [0]  # a floor over 1: dropped types stay dropped
-    assert kept_indices(items, keep, 0.12, 0.08) == [0, 1, 3]  # SUPPORT is kept, so ARE stays out
+    keep = [0.9, 0.10, 0.15, 0.2, 0.3]
+    reported = {"ACCUSE": 0.9, "SUPPORT": 0.6, "REJECT": 0.9, "AGREE": 0.3}
+    assert kept_indices(items, keep, 0.5, 0.5, reported) == [0, 2]
+    assert kept_indices(items, keep, 0.5, 1.01, reported) == [0]  # a floor over 1: dropped types stay dropped
+    assert kept_indices(items, keep, 0.12, 0.5, reported) == [0, 2, 3, 4]  # SUPPORT is kept: ARE stays out
+    assert kept_indices(items, keep, 0.5, 0.5, {}) == [0]  # no reported-types model: nothing comes back
+
+
+def test_the_reported_types_rows_sum_up_each_type_of_the_pool():
+    from marsad.models.filter import Pooled, type_rows
+
+    def pooled(etype, actor, p_type):
+        key = (etype, frozenset({actor}), frozenset())
+        return Pooled(key, sources={"model"}, features={"p_type": p_type})
+
+    items = [pooled("ACCUSE", "EGY", 0.4), pooled("ACCUSE", "ISR", 0.7), pooled("SUPPORT", "SAU", 0.2)]
+    rows = type_rows(items, [0.3, 0.6, 0.1])
+    assert list(rows) == ["ACCUSE", "SUPPORT"]
+    accuse = rows["ACCUSE"]
+    assert (accuse["best_keep"], accuse["second_keep"], accuse["events"]) == (0.6, 0.3, 2)
+    assert accuse["sum_keep"] == pytest.approx(0.9)
+    assert accuse["p_type"] == 0.7 and accuse["types_in_pool"] == 2 and accuse["type=ACCUSE"] == 1.0
+    assert rows["SUPPORT"]["second_keep"] == 0.0
 
 
 def test_the_filter_learns_that_a_background_event_dated_today_is_a_false_event():
@@ -232,6 +251,36 @@ def test_the_filter_knows_a_party_that_is_only_a_sector():
     assert codeless and countries
     assert all(p.features["codeless_actors"] + p.features["codeless_recipients"] >= 1 for p in codeless)
     assert all(p.features["codeless_actors"] + p.features["codeless_recipients"] == 0 for p in countries)
+
+
+def test_the_filter_knows_what_kind_of_event_it_is():
+    """Its type with each party and side, its shape and its trigger word, for the prior model."""
+    accuse = _pooled("اتهمت فرنسا إيران بتهديد الملاحة في الخليج.", "ACCUSE")
+    france = next(p for p in accuse if p.key[1] == {"FRA"} and p.key[2] == {"IRN"})
+    assert {"ACCUSE|actor=FRA", "ACCUSE|recipient=IRN", "ACCUSE|pair=FRA>IRN"} <= set(france.traits)
+    assert "ACCUSE|shape=one_to_one" in france.traits
+    assert any(t.startswith("ACCUSE|lemma=") for t in france.traits)
+    assert 0.0 < france.features["prior"] < 1.0  # the shipped prior model scored it for the filter
+
+
+def test_the_prior_model_learns_out_of_fold_which_kinds_of_event_are_right():
+    from functools import partial
+
+    from marsad.models.align import DocExample
+    from marsad.models.train import _out_of_fold_scores, fit_prior
+
+    def traits(actor, recipient):
+        return [f"ASSAULT|actor={actor}", f"ASSAULT|recipient={recipient}"]
+
+    docs = [DocExample(f"d{n}", [], []) for n in range(20)]
+    rows = {d.doc_id: [traits("ISR", "PSE"), traits("PSE", "ISR"), traits("GOV", "GOV")] for d in docs}
+    labels = {d.doc_id: [1, 1, 0] for d in docs}
+    scores = _out_of_fold_scores(docs, rows, labels, partial(fit_prior, seed=1), seed=1)
+    for d in docs:  # every event is scored by a model that did not see its document
+        right, also_right, wrong = scores[d.doc_id]
+        assert min(right, also_right) > 0.5 > wrong
+    model = fit_prior([r for d in docs for r in rows[d.doc_id]], [1, 1, 0] * len(docs), 1)
+    assert model.scores(["ASSAULT|actor=ISR"])[0] > model.scores(["ASSAULT|actor=GOV"])[0]
 
 
 def test_threshold_search_decoding_is_the_same_with_remembered_roles():

@@ -27,7 +27,7 @@ class ModelCoder:
         views = article_views(article)
         if self.mode == "full":
             pooled = pool(article, views, self.models)
-            return select(pooled, self.models.events, self.models.thresholds, article.id)
+            return select(pooled, self.models, article.id)
         low = min(self.models.thresholds.type, self.models.thresholds.type_with_trigger)
         proposals = propose(views, self.models, low)
         if self.mode == "roles":

@@ -46,7 +46,7 @@ class Thresholds:
     both: float = 0.3  # a key also receives when its "both" probability passes this
     keep: float = 0.5  # the event filter keeps pooled events scored at least this
     restore_type: float = 1.0  # a type the filter dropped whole comes back with its likeliest model event
-    # when that event scores at least this (over 1: never)
+    # when the reported-types model gives the type at least this (over 1: never)
 
     def as_dict(self) -> dict[str, float]:
         return {f.name: getattr(self, f.name) for f in fields(self)}
@@ -60,6 +60,8 @@ class Models:
     meta: dict[str, Any] = field(default_factory=dict)
     events: TreeEnsemble | None = None  # the event filter over pooled rule and model events
     readings: LinearModel | None = None  # the reading reranker (``marsad.models.rerank``)
+    priors: LinearModel | None = None  # how often events of a kind are right (``filter.traits``)
+    reported: TreeEnsemble | None = None  # whether an article reports a type (``filter.type_rows``)
 
 
 @dataclass(slots=True)

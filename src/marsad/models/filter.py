@@ -6,8 +6,9 @@ recipient codes), and small gradient-boosted trees (``marsad.models.trees``) dec
 event whether to keep it, from what an analyst would check: who proposed it (rules, model, both), how
 sure the type model is about its sentence and about the whole article, how sure the role model is about
 its actors and recipients, whether they are the parties the article is about, how the reranker ranked
-its reading, how many sentences support it, whether its parties are countries or bare sectors, and its
-type. It is trained on out-of-fold proposals of the training set, with its threshold chosen there too.
+its reading, how many sentences support it, whether its parties are countries or bare sectors, its
+type, and how often events of its kind are right (a prior model over ``traits``). It is trained on
+out-of-fold proposals of the training set, with its threshold chosen there too.
 """
 
 from __future__ import annotations
@@ -26,7 +27,6 @@ from marsad.models.decode import (
     Choice,
     Models,
     Proposal,
-    Thresholds,
     assign_roles,
     events_from,
     propose,
@@ -50,6 +50,7 @@ class Pooled:
     events: list[Event] = field(default_factory=list)
     sources: set[str] = field(default_factory=set)
     features: Row = field(default_factory=dict)
+    traits: list[str] = field(default_factory=list)  # what kind of event it is (``traits``)
 
     @property
     def historical(self) -> bool:
@@ -184,7 +185,50 @@ def pool(article: Article, views: list[UnitView], models: Models) -> list[Pooled
     )
     for key, p in pooled.items():
         p.features = _features(p, scorer, *sentences[key]) | _reading_features(readings.get(key))
-    return list(pooled.values())
+        p.traits = traits(p, scorer.views, sentences[key][1])
+    out = list(pooled.values())
+    if models.priors is not None and out:
+        set_prior(out, models.priors.scores_batch([p.traits for p in out])[:, 0])
+    return out
+
+
+def traits(p: Pooled, views: list[UnitView], best: int | None) -> list[str]:
+    """What kind of event this is, for the prior model: its type with its parties, shape and words.
+
+    Why: the filter's numbers say how sure the models are of this reading, not how often events of its
+    kind are what annotators code. Some kinds rarely are: a domestic REJECT, ASSAULT with a state as
+    target, a trigger word that mostly names something else. A logistic regression over these traits,
+    trained out of fold on the pooled events, turns them into one number for the filter; out of fold on
+    the training set it raised strict F1 by about 0.01 over four fold seeds.
+    """
+    etype, actors, recipients = p.key
+    out = [f"{etype}|shape={_shape(p.key)}", f"{etype}|src={'+'.join(sorted(p.sources))}"]
+    out += [f"{etype}|actor={k}" for k in sorted(actors)] + [
+        f"{etype}|recipient={k}" for k in sorted(recipients)
+    ]
+    out += [f"{etype}|pair={a}>{r}" for a in sorted(actors) for r in sorted(recipients) or ["-"]]
+    if best is None:
+        return out
+    lemmas = sorted({lemma for _, lemma in views[best].triggers(etype)})
+    out += [f"{etype}|lemma={lemma}" for lemma in lemmas] or [f"{etype}|no_trigger"]
+    out += [f"lemma={lemma}|shape={_shape(p.key)}" for lemma in lemmas]
+    return [*out, f"{etype}|position={min(views[best].position, 3)}"]
+
+
+def _shape(key: Key) -> str:
+    """Domestic (a party on both sides), one-sided (no recipient), one to one, or several a side."""
+    _, actors, recipients = key
+    if actors & recipients:
+        return "domestic"
+    if not recipients:
+        return "one_sided"
+    return "several" if len(actors) > 1 or len(recipients) > 1 else "one_to_one"
+
+
+def set_prior(pooled: list[Pooled], priors: Sequence[float]) -> None:
+    """Give each pooled event the prior model's probability as a filter feature."""
+    for p, prior in zip(pooled, priors, strict=True):
+        p.features["prior"] = float(prior)
 
 
 def _best_readings(choices: list[Choice]) -> dict[Key, Choice]:
@@ -203,28 +247,76 @@ def _reading_features(choice: Choice | None) -> Row:
     return {"reading_rank": choice.rank, "reading_p": choice.score}
 
 
-def kept_indices(pooled: list[Pooled], keep: Sequence[float], threshold: float, restore: float) -> list[int]:
-    """Pooled events the filter keeps, plus, for every type it dropped whole, its likeliest model event.
+def type_rows(pooled: list[Pooled], keep: Sequence[float]) -> dict[str, Row]:
+    """For every type in an article's pool, what its events say together: the reported-types features.
+
+    The filter judges events one by one; whether the article reports a type at all is a question about
+    all of them: how sure the filter is of the best and the second best, how many there are, how sure
+    the type model is over the whole article, and how many types compete in it.
+    """
+    by_type: dict[str, list[int]] = {}
+    for i, p in enumerate(pooled):
+        by_type.setdefault(p.key[0], []).append(i)
+    rows = {}
+    for etype, members in by_type.items():
+        scores = sorted((float(keep[i]) for i in members), reverse=True)
+        feats = [pooled[i].features for i in members]
+        rows[etype] = {
+            f"type={etype}": 1.0,
+            "best_keep": scores[0],
+            "second_keep": scores[1] if len(scores) > 1 else 0.0,
+            "sum_keep": sum(scores),
+            "events": len(members),
+            "types_in_pool": len(by_type),
+            "from_model": float(any("model" in pooled[i].sources for i in members)),
+            **{name: max(f.get(name, 0.0) for f in feats) for name in TYPE_EVIDENCE},
+        }
+    return rows
+
+
+TYPE_EVIDENCE = ("doc_p_type", "doc_type_sentences", "p_type", "prior")  # maxima over a type's events
+
+
+def reported_types(
+    pooled: list[Pooled], keep: Sequence[float], model: TreeEnsemble | None
+) -> dict[str, float]:
+    """The probability that the article reports each type in its pool (no model: none is restored)."""
+    rows = type_rows(pooled, keep)
+    if model is None or not rows:
+        return {}
+    return dict(zip(rows, model.scores_batch(list(rows.values()))[:, 0], strict=True))
+
+
+def kept_indices(
+    pooled: list[Pooled], keep: Sequence[float], threshold: float, restore: float, reported: dict[str, float]
+) -> list[int]:
+    """Pooled events the filter keeps, plus, for every type it dropped whole, its likeliest model event
+    when the reported-types model says the article reports that type with probability ``restore``.
 
     The filter judges events one by one, so a type the article clearly reports can lose all its
-    readings to doubts about their parties; the best model reading brings the type back when it scores at
-    least ``restore``, a floor chosen on out-of-fold scores with the threshold.
+    readings to doubts about their parties; the floor is chosen on out-of-fold scores with the threshold.
     """
     chosen = [i for i, p_keep in enumerate(keep) if p_keep >= threshold]
     have = {pooled[i].key[0] for i in chosen}
     dropped = [i for i, p in enumerate(pooled) if p.key[0] not in have and "model" in p.sources]
     for i in sorted(dropped, key=lambda i: -keep[i]):
-        if keep[i] >= restore and pooled[i].key[0] not in have:
+        etype = pooled[i].key[0]
+        if etype not in have and reported.get(etype, 0.0) >= restore:
             chosen.append(i)
-            have.add(pooled[i].key[0])
+            have.add(etype)
     return chosen
 
 
-def select(pooled: list[Pooled], model: TreeEnsemble, thresholds: Thresholds, article_id: str) -> list[Event]:
+def select(pooled: list[Pooled], models: Models, article_id: str) -> list[Event]:
     """The pooled events ``kept_indices`` keeps; the model's reading wins when both proposed one."""
+    if models.events is None:
+        raise ValueError("the model has no event filter: retrain it with `marsad train`")
     out = []
-    keep = model.scores_batch([p.features for p in pooled])[:, 0]
-    for i in kept_indices(pooled, keep, thresholds.keep, thresholds.restore_type):
+    keep = models.events.scores_batch([p.features for p in pooled])[:, 0]
+    th = models.thresholds
+    for i in kept_indices(
+        pooled, keep, th.keep, th.restore_type, reported_types(pooled, keep, models.reported)
+    ):
         p = pooled[i]
         event = p.events[0]  # the model's reading when both proposed this event (it is pooled first)
         seen = {ev.start for ev in event.evidence}
