@@ -202,16 +202,16 @@ def traits(p: Pooled, views: list[UnitView], best: int | None) -> list[str]:
     seeds, CV strict F1 0.3823 -> 0.3893 and dev 0.4594 -> 0.4727.
     """
     etype, actors, recipients = p.key
-    out = [f"{etype}|shape={_shape(p.key)}", f"{etype}|src={'+'.join(sorted(p.sources))}"]
-    out += [f"{etype}|actor={k}" for k in sorted(actors)] + [
-        f"{etype}|recipient={k}" for k in sorted(recipients)
-    ]
+    shape = _shape(p.key)
+    out = [f"{etype}|shape={shape}", f"{etype}|src={'+'.join(sorted(p.sources))}"]
+    out += [f"{etype}|actor={k}" for k in sorted(actors)]
+    out += [f"{etype}|recipient={k}" for k in sorted(recipients)]
     out += [f"{etype}|pair={a}>{r}" for a in sorted(actors) for r in sorted(recipients) or ["-"]]
     if best is None:
         return out
     lemmas = sorted({lemma for _, lemma in views[best].triggers(etype)})
     out += [f"{etype}|lemma={lemma}" for lemma in lemmas] or [f"{etype}|no_trigger"]
-    out += [f"lemma={lemma}|shape={_shape(p.key)}" for lemma in lemmas]
+    out += [f"lemma={lemma}|shape={shape}" for lemma in lemmas]
     return [*out, f"{etype}|position={min(views[best].position, 3)}"]
 
 
