@@ -22,7 +22,7 @@ from typing import Any, TypeVar
 
 import numpy as np
 
-from marsad.evaluate import EventKey, make_key, score_keys, scored_keys
+from marsad.evaluate import EventKey, Scores, make_key, score_keys, scored_keys
 from marsad.events import ontology
 from marsad.models.align import AlignStats, DocExample, examples, role_labels
 from marsad.models.decode import ROLE_LABELS, Models, Proposal, Thresholds, choose_roles, key_parties, propose
@@ -464,7 +464,7 @@ class FilterFit:
     reported: TreeEnsemble
     keep: float
     restore: float
-    cv: Any
+    cv: Scores
 
 
 def train_filter(docs: list[DocExample], pooled: dict[str, list[Pooled]], seed: int) -> FilterFit:
@@ -472,12 +472,15 @@ def train_filter(docs: list[DocExample], pooled: dict[str, list[Pooled]], seed: 
     scores of the one before (so each learns how far to trust the last on documents it has not seen);
     the filter's threshold and type-restoring floor are chosen on out-of-fold scores."""
     ids = [d.doc_id for d in docs]
+
+    def every(by_doc: dict[str, list[Any]]) -> list[Any]:
+        """The rows (or labels) of all documents, for the final fits on the whole training set."""
+        return [x for i in ids for x in by_doc[i]]
+
     labels = {d.doc_id: _filter_labels(d, pooled[d.doc_id]) for d in docs}
     traits = {i: [p.traits for p in pooled[i]] for i in ids}
-    fit_keep, fit_reported = (
-        partial(fit_trees, seed=seed, label="keep"),
-        partial(fit_trees, seed=seed, label="reported"),
-    )
+    fit_keep = partial(fit_trees, seed=seed, label="keep")
+    fit_reported = partial(fit_trees, seed=seed, label="reported")
     for i, priors in _out_of_fold_scores(docs, traits, labels, partial(fit_prior, seed=seed), seed).items():
         set_prior(pooled[i], priors)
     features = {i: [p.features for p in pooled[i]] for i in ids}
@@ -499,9 +502,9 @@ def train_filter(docs: list[DocExample], pooled: dict[str, list[Pooled]], seed: 
     smoothed = (padded[:, :-2] + padded[:, 1:-1] + padded[:, 2:]) / 3
     r, k = np.unravel_index(int(np.argmax(smoothed)), smoothed.shape)
     return FilterFit(
-        fit_keep([f for i in ids for f in features[i]], [y for i in ids for y in labels[i]]),
-        fit_prior([t for i in ids for t in traits[i]], [y for i in ids for y in labels[i]], seed),
-        fit_reported([f for i in ids for f in type_features[i]], [y for i in ids for y in type_labels[i]]),
+        fit_keep(every(features), every(labels)),
+        fit_prior(every(traits), every(labels), seed),
+        fit_reported(every(type_features), every(type_labels)),
         keeps[k],
         RESTORE_GRID[r],
         score_keys(gold, oof.system(keeps[k], RESTORE_GRID[r])),
@@ -538,8 +541,15 @@ def train(gold_path: Path, out_dir: Path, seed: int = 13, log: Any = print) -> d
     fit = train_filter(docs, pooled, seed)
     th.keep, th.restore_type, cv = fit.keep, fit.restore, fit.cv
     log(f"cross-validated with the event filter: strict F1 {cv.strict.f1:.3f}, types F1 {cv.types.f1:.3f}")
-    models = Models(fit_types(docs, seed), fit_roles(docs, seed), th, readings=reranker)
-    models.events, models.priors, models.reported = fit.events, fit.priors, fit.reported
+    models = Models(
+        fit_types(docs, seed),
+        fit_roles(docs, seed),
+        th,
+        events=fit.events,
+        readings=reranker,
+        priors=fit.priors,
+        reported=fit.reported,
+    )
     report = {
         "train_file": gold_path.name,
         "train_sha256": file_hash(gold_path),
