@@ -195,6 +195,34 @@ def test_the_reported_types_rows_sum_up_each_type_of_the_pool():
     assert rows["SUPPORT"]["second_keep"] == 0.0
 
 
+def test_the_second_filter_round_sees_each_events_surest_rivals_of_its_type():
+    from marsad.models.filter import Pooled, rival_rows
+    from marsad.records import Event, Evidence
+
+    def pooled(etype, actors, recipients, start):
+        event = Event(id="e", type=etype, evidence=[Evidence(text="", start=start, end=start + 1)])
+        key = (etype, frozenset(actors), frozenset(recipients))
+        return Pooled(key, events=[event], features={"p_type": 0.5})
+
+    items = [
+        pooled("ACCUSE", {"IRN"}, {"USA"}, 0),
+        pooled("ACCUSE", {"USA"}, {"IRN"}, 0),  # the reverse, in the same sentence
+        pooled("ACCUSE", {"IRN"}, set(), 40),  # fewer parties, another sentence
+        pooled("SUPPORT", {"IRN"}, {"USA"}, 0),  # another type: no rival of the others
+    ]
+    first = [0.8, 0.3, 0.6, 0.9]
+    rows = rival_rows(items, first)
+    assert rows[0]["p_type"] == 0.5 and rows[0]["first_keep"] == 0.8  # its own features are kept
+    reverse, narrower, other = rows[1], rows[2], rows[3]
+    assert (reverse["rival_reversed"], reverse["rival_in_its_sentence"]) == (0.8, 0.8)
+    assert reverse["surer_rivals"] == 2
+    assert reverse["rival_gap"] == pytest.approx(0.5) and reverse["rival_with_fewer_parties"] == 0.6
+    assert (narrower["rival_with_more_parties"], narrower["rival_in_its_sentence"]) == (0.8, 0.0)
+    assert narrower["rival_reversed"] == 0.0  # it has no recipient to reverse
+    assert rows[0]["rival_with_more_parties"] == 0.0 and rows[0]["rival_sharing_a_party"] == 0.6
+    assert (other["surer_rivals"], other["rival_gap"], other["rival_sharing_a_party"]) == (0, -0.9, 0.0)
+
+
 def test_the_filter_learns_that_a_background_event_dated_today_is_a_false_event():
     """The score leaves historical events out on both sides, and the filter is taught the same way."""
     from marsad.models.align import DocExample

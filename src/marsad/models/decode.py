@@ -62,6 +62,7 @@ class Models:
     readings: LinearModel | None = None  # the reading reranker (``marsad.models.rerank``)
     priors: LinearModel | None = None  # how often events of a kind are right (``filter.traits``)
     reported: TreeEnsemble | None = None  # whether an article reports a type (``filter.type_rows``)
+    rivals: TreeEnsemble | None = None  # the filter's second round (``filter.rival_rows``)
 
 
 @dataclass(slots=True)

@@ -7,13 +7,15 @@ event whether to keep it, from what an analyst would check: who proposed it (rul
 sure the type model is about its sentence and about the whole article, how sure the role model is about
 its actors and recipients, whether they are the parties the article is about, how the reranker ranked
 its reading, how many sentences support it, whether its parties are countries or bare sectors, its
-type, and how often events of its kind are right (a prior model over ``traits``). It is trained on
-out-of-fold proposals of the training set, with its threshold chosen there too.
+type, and how often events of its kind are right (a prior model over ``traits``). A second round of
+trees sees, beside all that, what the first thought of each event and of its rivals: the other readings
+of its type (``rival_rows``). It is trained on out-of-fold proposals of the training set, with its
+threshold chosen there too.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -308,12 +310,67 @@ def kept_indices(
     return chosen
 
 
-def select(pooled: list[Pooled], models: Models, article_id: str) -> list[Event]:
-    """The pooled events ``kept_indices`` keeps; the model's reading wins when both proposed one."""
+def rival_rows(pooled: list[Pooled], keep: Sequence[float]) -> list[Row]:
+    """Each pooled event's features with what the filter's first round thought of it and of its rivals.
+
+    Why: the filter judges each reading alone, but readings of one type compete. A reading whose parties
+    are a subset of a surer reading's, or the reverse of one, or that shares its sentence with a surer
+    reading of its type, is usually the wrong one of a pair; one with no surer rival is usually right
+    even when its own numbers are middling. Over four filter fold seeds on one out-of-fold pool, CV
+    strict F1 0.3912 -> 0.3973; the first-round probability alone as a feature lost (0.3877), and the
+    best rival of another type in the same sentence with the same parties lost too (0.3948).
+    """
+    sentences = [{ev.start for e in p.events for ev in e.evidence} for p in pooled]
+    by_type: dict[str, list[int]] = {}
+    for i, p in enumerate(pooled):
+        by_type.setdefault(p.key[0], []).append(i)
+    return [
+        p.features | _rival_features(i, by_type[p.key[0]], pooled, keep, sentences)
+        for i, p in enumerate(pooled)
+    ]
+
+
+def _rival_features(
+    i: int, same_type: list[int], pooled: list[Pooled], keep: Sequence[float], sentences: list[set[int]]
+) -> Row:
+    """The first-round keep probability of event ``i`` and of the surest of each kind of its rivals."""
+    _, actors, recipients = pooled[i].key
+    parties = actors | recipients
+    own = float(keep[i])
+    rivals = [j for j in same_type if j != i]
+
+    def best(test: Callable[[Key], bool]) -> float:
+        return max((float(keep[j]) for j in rivals if test(pooled[j].key)), default=0.0)
+
+    return {
+        "first_keep": own,
+        "surer_rivals": float(sum(keep[j] > own for j in rivals)),
+        "rival_gap": best(lambda key: True) - own,
+        "rival_sharing_a_party": best(lambda key: bool((key[1] | key[2]) & parties)),
+        "rival_with_more_parties": best(lambda key: key[1] | key[2] > parties),
+        "rival_with_fewer_parties": best(lambda key: key[1] | key[2] < parties),
+        "rival_reversed": best(lambda key: bool(recipients) and key[1:] == (recipients, actors)),
+        "rival_in_its_sentence": max(
+            (float(keep[j]) for j in rivals if sentences[j] & sentences[i]), default=0.0
+        ),
+    }
+
+
+def keep_scores(pooled: list[Pooled], models: Models) -> np.ndarray:
+    """The filter's keep probability for each pooled event: its first round, then the second round
+    (``rival_rows``) when the model has one."""
     if models.events is None:
         raise ValueError("the model has no event filter: retrain it with `marsad train`")
-    out = []
     keep = models.events.scores_batch([p.features for p in pooled])[:, 0]
+    if models.rivals is None:
+        return keep
+    return models.rivals.scores_batch(rival_rows(pooled, keep))[:, 0]
+
+
+def select(pooled: list[Pooled], models: Models, article_id: str) -> list[Event]:
+    """The pooled events ``kept_indices`` keeps; the model's reading wins when both proposed one."""
+    out = []
+    keep = keep_scores(pooled, models)
     th = models.thresholds
     for i in kept_indices(
         pooled, keep, th.keep, th.restore_type, reported_types(pooled, keep, models.reported)

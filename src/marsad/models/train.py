@@ -27,7 +27,7 @@ from marsad.events import ontology
 from marsad.models.align import AlignStats, DocExample, examples, role_labels
 from marsad.models.decode import ROLE_LABELS, Models, Proposal, Thresholds, choose_roles, key_parties, propose
 from marsad.models.features import role_features, type_features
-from marsad.models.filter import Pooled, kept_indices, pool, set_prior, type_rows
+from marsad.models.filter import Pooled, kept_indices, pool, rival_rows, set_prior, type_rows
 from marsad.models.linear import LinearModel
 from marsad.models.rerank import Reading, candidate_readings, in_key_order, ranked, rule_reading
 from marsad.models.trees import Row, TreeEnsemble, dense
@@ -83,8 +83,9 @@ FILTER_TREES = {"max_iter": 100, "learning_rate": 0.05, "max_leaf_nodes": 8, "mi
 
 
 def fit_trees(rows: list[Row], labels: list[int], seed: int, label: str) -> TreeEnsemble:
-    """The event filter (``label`` "keep": is keeping this pooled event right, ``_filter_labels``) or the
-    reported-types model ("reported": does the article report this type, ``filter.type_rows``).
+    """The event filter, either round (``label`` "keep": is keeping this pooled event right,
+    ``_filter_labels``), or the reported-types model ("reported": does the article report this type,
+    ``filter.type_rows``).
 
     Small boosted trees, not a linear model: the filter's dozen numbers matter jointly (a weak actor
     score is fine when the reranker ranked the reading first); cross-validation on the training set
@@ -457,9 +458,11 @@ def _out_of_fold_scores(
 
 @dataclass(slots=True)
 class FilterFit:
-    """The event filter's three models and its two thresholds, with the out-of-fold scores they reach."""
+    """The event filter's four models (prior, two rounds, reported types) and its two thresholds, with
+    the out-of-fold scores they reach."""
 
     events: TreeEnsemble
+    rivals: TreeEnsemble
     priors: LinearModel
     reported: TreeEnsemble
     keep: float
@@ -468,8 +471,9 @@ class FilterFit:
 
 
 def train_filter(docs: list[DocExample], pooled: dict[str, list[Pooled]], seed: int) -> FilterFit:
-    """Fit the prior model, the event filter and the reported-types model, each on the out-of-fold
-    scores of the one before (so each learns how far to trust the last on documents it has not seen);
+    """Fit the prior model, the event filter's two rounds (the second sees the first's verdicts on each
+    event's rivals, ``filter.rival_rows``) and the reported-types model, each on the out-of-fold scores of
+    the one before (so each learns how far to trust the last on documents it has not seen);
     the filter's threshold and type-restoring floor are chosen on out-of-fold scores."""
     ids = [d.doc_id for d in docs]
 
@@ -484,7 +488,9 @@ def train_filter(docs: list[DocExample], pooled: dict[str, list[Pooled]], seed: 
     for i, priors in _out_of_fold_scores(docs, traits, labels, partial(fit_prior, seed=seed), seed).items():
         set_prior(pooled[i], priors)
     features = {i: [p.features for p in pooled[i]] for i in ids}
-    probs = _out_of_fold_scores(docs, features, labels, fit_keep, seed)
+    first = _out_of_fold_scores(docs, features, labels, fit_keep, seed)
+    second = {i: rival_rows(pooled[i], first[i]) for i in ids}
+    probs = _out_of_fold_scores(docs, second, labels, fit_keep, seed)
     gold = _gold(docs)
     by_type = {i: type_rows(pooled[i], probs[i]) for i in ids}
     type_labels = {i: [int(t in {k.type for k in gold[i]}) for t in by_type[i]] for i in ids}
@@ -503,6 +509,7 @@ def train_filter(docs: list[DocExample], pooled: dict[str, list[Pooled]], seed: 
     r, k = np.unravel_index(int(np.argmax(smoothed)), smoothed.shape)
     return FilterFit(
         fit_keep(every(features), every(labels)),
+        fit_keep(every(second), every(labels)),
         fit_prior(every(traits), every(labels), seed),
         fit_reported(every(type_features), every(type_labels)),
         keeps[k],
@@ -549,6 +556,7 @@ def train(gold_path: Path, out_dir: Path, seed: int = 13, log: Any = print) -> d
         readings=reranker,
         priors=fit.priors,
         reported=fit.reported,
+        rivals=fit.rivals,
     )
     report = {
         "train_file": gold_path.name,
@@ -570,6 +578,7 @@ OPTIONAL_MODELS = {
     "readings": LinearModel,
     "priors": LinearModel,
     "reported": TreeEnsemble,
+    "rivals": TreeEnsemble,
 }
 
 
