@@ -1,7 +1,7 @@
 """Learned models beside the rules: a sentence type model, a (type, party) role model, a reading
 reranker that chooses actors and recipients as a whole, and an event filter over rule and model events
-with a prior model of how often events of each kind are right and a model of which types an article
-reports.
+with a prior model of how often events of each kind are right, a second round that weighs each event
+against its rivals of the same type, and a model of which types an article reports.
 
 ``shipped()`` returns the model coder built from the model that ships in ``models/data`` (trained by
 ``marsad train``), or None when there is none, in which case the rule coder runs alone.
