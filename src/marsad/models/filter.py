@@ -257,9 +257,7 @@ def type_rows(pooled: list[Pooled], keep: Sequence[float]) -> dict[str, Row]:
     all of them: how sure the filter is of the best and the second best, how many there are, how sure
     the type model is over the whole article, and how many types compete in it.
     """
-    by_type: dict[str, list[int]] = {}
-    for i, p in enumerate(pooled):
-        by_type.setdefault(p.key[0], []).append(i)
+    by_type = _indices_by_type(pooled)
     rows = {}
     for etype, members in by_type.items():
         scores = sorted((float(keep[i]) for i in members), reverse=True)
@@ -275,6 +273,14 @@ def type_rows(pooled: list[Pooled], keep: Sequence[float]) -> dict[str, Row]:
             **{name: max(f.get(name, 0.0) for f in feats) for name in TYPE_EVIDENCE},
         }
     return rows
+
+
+def _indices_by_type(pooled: list[Pooled]) -> dict[str, list[int]]:
+    """The indices of the pooled events of each type, types in order of first appearance."""
+    by_type: dict[str, list[int]] = {}
+    for i, p in enumerate(pooled):
+        by_type.setdefault(p.key[0], []).append(i)
+    return by_type
 
 
 TYPE_EVIDENCE = ("doc_p_type", "doc_type_sentences", "p_type", "prior")  # maxima over a type's events
@@ -323,9 +329,7 @@ def rival_rows(pooled: list[Pooled], keep: Sequence[float]) -> list[Row]:
     parties lost too (0.3948).
     """
     sentences = [{ev.start for e in p.events for ev in e.evidence} for p in pooled]
-    by_type: dict[str, list[int]] = {}
-    for i, p in enumerate(pooled):
-        by_type.setdefault(p.key[0], []).append(i)
+    by_type = _indices_by_type(pooled)
     return [
         p.features | _rival_features(i, by_type[p.key[0]], pooled, keep, sentences)
         for i, p in enumerate(pooled)
@@ -341,20 +345,22 @@ def _rival_features(
     own = float(keep[i])
     rivals = [j for j in same_type if j != i]
 
-    def best(test: Callable[[Key], bool]) -> float:
-        return max((float(keep[j]) for j in rivals if test(pooled[j].key)), default=0.0)
+    def best(test: Callable[[int], bool]) -> float:
+        """The surest first-round probability among the rivals that pass ``test``."""
+        return max((float(keep[j]) for j in rivals if test(j)), default=0.0)
+
+    def parties_of(j: int) -> frozenset[str]:
+        return pooled[j].key[1] | pooled[j].key[2]
 
     return {
         "first_keep": own,
         "surer_rivals": float(sum(keep[j] > own for j in rivals)),
-        "rival_gap": best(lambda key: True) - own,
-        "rival_sharing_a_party": best(lambda key: bool((key[1] | key[2]) & parties)),
-        "rival_with_more_parties": best(lambda key: key[1] | key[2] > parties),
-        "rival_with_fewer_parties": best(lambda key: key[1] | key[2] < parties),
-        "rival_reversed": best(lambda key: bool(recipients) and key[1:] == (recipients, actors)),
-        "rival_in_its_sentence": max(
-            (float(keep[j]) for j in rivals if sentences[j] & sentences[i]), default=0.0
-        ),
+        "rival_gap": best(lambda j: True) - own,
+        "rival_sharing_a_party": best(lambda j: bool(parties_of(j) & parties)),
+        "rival_with_more_parties": best(lambda j: parties_of(j) > parties),
+        "rival_with_fewer_parties": best(lambda j: parties_of(j) < parties),
+        "rival_reversed": best(lambda j: bool(recipients) and pooled[j].key[1:] == (recipients, actors)),
+        "rival_in_its_sentence": best(lambda j: bool(sentences[j] & sentences[i])),
     }
 
 
