@@ -7,7 +7,7 @@ the subprocess reports its time, the per-stage split (``Stats.seconds``; "read" 
 peak RSS. Right before each repetition the parent times the floor (``normalize`` + ``words`` over the
 preloaded texts), so the ours/floor ratio compares runs made under the same machine load.
 
-Model load: time of ``marsad.models.shipped()`` in a fresh subprocess.
+Model load: time of ``marsad.models.load_coder(model_path())`` in a fresh subprocess.
 
 Run: ``python benchmarks/bench_pipeline.py``; ``run()`` returns the numbers for ``run_all.py``.
 """
@@ -47,11 +47,11 @@ def pipe_child(path: str, use_model: str) -> dict:
 
 def model_child() -> dict[str, float]:
     """In a fresh process: time and RSS of loading the shipped model."""
-    from marsad.models import shipped
+    from marsad.models import load_coder, model_path
 
     before = common.rss_mb()
     t0 = time.perf_counter()
-    coder = shipped()
+    coder = load_coder(model_path())
     return {"seconds": time.perf_counter() - t0, "present": float(coder is not None),
             "rss_delta_mb": common.rss_mb() - before}
 
@@ -116,7 +116,7 @@ def markdown(res: dict) -> str:
                            *(f"{m['counts'][k]:,}" for k in ("articles", "headlines", "mentions", "events",
                                                              "errors"))]
                           for name, m in res["modes"].items()])
-    load = (f"Model load (fresh subprocess, `marsad.models.shipped()`): "
+    load = (f"Model load (fresh subprocess, `marsad.models.load_coder`): "
             f"min {res['model_load_s']['min']:.3f} s, "
             f"median {res['model_load_s']['median']:.3f} s, RSS +{res['model_rss_delta_mb']['median']:.1f} MB"
             + ("" if res["model_present"] else " - NO SHIPPED MODEL: the model mode ran rules only"))

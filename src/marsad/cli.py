@@ -180,10 +180,13 @@ def cmd_train(args: argparse.Namespace) -> int:
     logging.basicConfig(level=logging.ERROR)
     report = train(Path(args.gold), Path(args.out), seed=args.seed, log=lambda m: print(m, file=sys.stderr))
     print(json.dumps(report, indent=1, ensure_ascii=False))
+    print(f"model written to {args.out}; use it: marsad extract FILES --model {args.out}", file=sys.stderr)
     return 0
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from marsad.models import add_model_arguments
+
     parser = argparse.ArgumentParser(prog="marsad", description="Arabic news to PLOVER political event data.")
     parser.add_argument("--version", action="version", version=f"marsad {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -199,7 +202,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="jsonl: one article per line (default); table: readable summary; plover: PLOVER JSON",
     )
     p.add_argument("--quiet", "-q", action="store_true", help="no progress bar or warnings (for scripts)")
-    p.add_argument("--no-model", action="store_true", help="rules only: do not use the trained models")
+    add_model_arguments(p)
     p.set_defaults(func=cmd_extract)
 
     p = sub.add_parser("actors", help="actor mentions with their knowledge-base resolution")
@@ -222,7 +225,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--gold", required=True, help="gold JSONL (see shared/eval/GUIDELINES.md)")
     p.add_argument("--system", help="marsad extract output to score; default: run the extractor on the gold")
     p.add_argument("--include-historical", action="store_true", help="also score historical events")
-    p.add_argument("--no-model", action="store_true", help="score the rules-only coder")
+    add_model_arguments(p)
     p.add_argument("--actors", action="store_true", help="actor recall of the linker instead of event scores")
     p.add_argument("--coder", choices=["types", "roles", "full"], default="full",
                    help="ablations: types = rule events the type model agrees with; roles = type and role "
@@ -260,11 +263,17 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from marsad.models import ModelDirError, use_model_argument
+
     args = build_parser().parse_args(argv)
     try:
+        use_model_argument(args)
         return int(args.func(args))
     except BrokenPipeError:
         return 0
+    except ModelDirError as exc:
+        print(f"marsad: {exc}", file=sys.stderr)
+        return 2
     except (FileNotFoundError, PermissionError) as exc:
         print(f"marsad: {exc}. Check the path and try again.", file=sys.stderr)
         return 2

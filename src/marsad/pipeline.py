@@ -43,7 +43,7 @@ def process(
     use_model: bool | str = True,
     coder: Callable[[Article], list[Event]] | None = None,
 ) -> list[Article]:
-    """Segment one document, then link and code each of its articles (with the shipped models if any)."""
+    """Segment one document, then link and code each of its articles (with the trained models if any)."""
     stats = stats if stats is not None else Stats()
     t0 = time.perf_counter()
     articles = segment(doc)
@@ -90,10 +90,10 @@ def run(
 
 
 def _model_coder(mode: str) -> Callable[[Article], list[Event]] | None:
-    """The model-based coder when a trained model ships with the package, else None (rules only)."""
-    from marsad.models import shipped
+    """The model coder in use ($MARSAD_MODEL's, else the shipped one), or None: rules only."""
+    from marsad.models import active_coder
 
-    return shipped(mode)
+    return active_coder(mode)
 
 
 def text_document(text: str, published: str | None = None, doc_id: str = "text") -> Document:

@@ -30,6 +30,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from marsad.models import add_model_arguments, use_model_argument
 from marsad.readers.errors import ErrorLog
 from marsad.readers.feed import (
     DEFAULT_TIMEOUT,
@@ -255,7 +256,7 @@ def add_watch_commands(subparsers: Any) -> None:
     p.add_argument("--fetch-pages", action="store_true", help="fetch each new item's page for its full text")
     p.add_argument("--state", help="state file (default: beside the DuckDB file, <db>.watch.json)")
     p.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, help="HTTP timeout in seconds")
-    p.add_argument("--no-model", action="store_true", help="rules only: do not use the trained models")
+    add_model_arguments(p)
     p.add_argument("--quiet", "-q", action="store_true", help="no per-poll lines or summary")
     p.set_defaults(func=cmd_watch)
 
@@ -297,6 +298,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="marsad")
     add_watch_commands(parser.add_subparsers(dest="command", required=True))
     args = parser.parse_args(argv)
+    use_model_argument(args)
     return int(args.func(args))
 
 

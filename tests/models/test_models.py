@@ -146,13 +146,13 @@ def test_the_type_model_knows_where_in_the_article_a_trigger_stands():
 
 
 def test_proposals_carry_the_lemmas_of_their_type_triggers():
-    from marsad.models import shipped
+    from marsad.models import load_coder, model_path
     from marsad.models.align import article_views
     from marsad.models.decode import propose
     from marsad.pipeline import process, text_document
 
     article = process(text_document("وأدانت مصر الهجوم الإسرائيلي على غزة", "2024-01-01"), events=False)[0]
-    proposals = propose(article_views(article), shipped().models, 0.0)
+    proposals = propose(article_views(article), load_coder(model_path()).models, 0.0)
     by_type = {p.type: p.lemmas for p in proposals}
     assert by_type["ACCUSE"] == ("أدان",) and by_type["THREATEN"] == ()
 
@@ -249,13 +249,14 @@ def test_the_filter_learns_that_a_background_event_dated_today_is_a_false_event(
 
 def _pooled(text: str, etype: str) -> list:
     """The filter's pooled events of one type for a one-article text, with their features."""
-    from marsad.models import shipped
+    from marsad.models import load_coder, model_path
     from marsad.models.align import article_views
     from marsad.models.filter import pool
     from marsad.pipeline import process, text_document
 
     article = process(text_document(text, "2024-01-01"), events=False)[0]
-    return [p for p in pool(article, article_views(article), shipped().models) if p.key[0] == etype]
+    models = load_coder(model_path()).models
+    return [p for p in pool(article, article_views(article), models) if p.key[0] == etype]
 
 
 def test_the_filter_weighs_each_event_with_what_the_whole_article_says():

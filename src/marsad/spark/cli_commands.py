@@ -12,6 +12,8 @@ import logging
 import sys
 from typing import Any
 
+from marsad.models import add_model_arguments
+
 DB_HELP = ("store URL: a DuckDB path (or duckdb:PATH) or postgresql://...; "
            "default $MARSAD_DB or ./marsad.duckdb")
 
@@ -24,7 +26,7 @@ def add_spark_commands(subparsers: Any) -> None:
     p.add_argument("--output", required=True, help="output directory (any Hadoop path); overwritten")
     p.add_argument("--master", default="local[*]", help="Spark master URL (default local[*]; yarn, spark://...)")
     p.add_argument("--partitions", type=int, help="input and shuffle partitions (default 2 x cores)")
-    p.add_argument("--no-model", action="store_true", help="rules only: do not use the trained models")
+    add_model_arguments(p)
     p.add_argument("--conf", action="append", default=[], metavar="KEY=VALUE",
                    help="extra Spark configuration (repeatable), e.g. spark.executor.memory=4g")
     p.add_argument("--quiet", "-q", action="store_true", help="no summary on stderr")

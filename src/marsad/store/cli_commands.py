@@ -14,6 +14,7 @@ import logging
 import sys
 from typing import Any
 
+from marsad.models import add_model_arguments
 from marsad.store.query import FILTER_KEYS, parse_where
 
 DB_HELP = ("store URL: a DuckDB path (or duckdb:PATH) or postgresql://...; "
@@ -60,7 +61,7 @@ def add_ingest_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--db", help=DB_HELP)
     p.add_argument("--batch", type=int, default=200, help="documents per transaction (default 200)")
     p.add_argument("--quiet", "-q", action="store_true", help="no progress bar, warnings or summary")
-    p.add_argument("--no-model", action="store_true", help="rules only: do not use the trained models")
+    add_model_arguments(p)
 
 
 def _progress(quiet: bool) -> Any:
