@@ -28,6 +28,7 @@ import bench_link
 import bench_peers
 import bench_pipeline
 import bench_scale
+import bench_seeds
 import bench_spark
 import bench_store
 import bench_text
@@ -113,6 +114,7 @@ BENCHES: list[Bench] = [
     ("text", "Text layer: read + segment + normalise", bench_text.run, bench_text.markdown),
     ("link", "Actor linking and KB compile", bench_link.run, bench_link.markdown),
     ("pipeline", "Full pipeline (read, segment, link, code)", bench_pipeline.run, bench_pipeline.markdown),
+    ("seeds", "Model stability across fold seeds (training CV and dev)", bench_seeds.run, bench_seeds.report),
     ("dates", "Date parsing (marsad.text.dates vs dateparser)", bench_dates.run, dates_markdown),
     ("dedup", "Stories: MinHash clustering, calibration and throughput", bench_dedup.run, bench_dedup.report),
     ("store", "Store: ingest into DuckDB and PostgreSQL, query latency", bench_store.run, bench_store.report),
@@ -139,7 +141,11 @@ def summary(name: str, res: dict) -> str:
         parts = [f"{k} {m['ours_rate']['best']:,.0f} articles/s ({m['ratio']['min']:.1f}x floor, "
                  f"{m['peak_mb']:.0f} MB)" for k, m in res["modes"].items()]
         return f"pipeline: {'; '.join(parts)}; model load {res['model_load_s']['min']:.2f} s"
-    if name in ("dedup", "store", "spark", "api", "peers", "scale"):
+    if name == "seeds" and "summary" in res:
+        dev, cv = res["summary"]["dev_strict"], res["summary"]["cv_strict"]
+        return (f"seeds: dev strict F1 {dev['mean']:.3f} (sd {dev['sd']:.3f}), CV {cv['mean']:.3f} over "
+                f"{len(res['seeds'])} seeds; shipped {res['shipped']['dev_strict']:.3f}")
+    if name in ("dedup", "store", "spark", "api", "peers", "scale", "seeds"):
         return f"{name}: see RESULTS.md"
     if "dateparser" in res:
         return (f"dates: accuracy {res['marsad']['accuracy']:.3f} vs dateparser "
