@@ -54,11 +54,25 @@ def test_the_environment_variable_chooses_the_model_for_the_library(silent_model
     assert process(doc, use_model=False)[0].events  # --no-model still means the rules
 
 
-def test_a_directory_without_a_model_is_an_error_that_says_how_to_make_one(tmp_path, monkeypatch):
-    (tmp_path / "model.json").write_text("{}", "utf-8")
-    out = _marsad("extract", str(SEED), "-q", "--model", str(tmp_path))
+@pytest.mark.parametrize("command", [
+    ["extract", str(SEED), "-q"],
+    ["evaluate", "--gold", str(SEED)],
+    ["ingest", str(SEED), "--db", "{tmp}/store.duckdb"],
+    ["watch", "http://127.0.0.1:9/feed.xml", "--db", "{tmp}/store.duckdb", "--max-polls", "1"],
+    ["serve", "--port", "9"],
+    ["spark", str(SEED), "--output", "{tmp}/store.duckdb"],
+])
+def test_a_directory_without_a_model_is_an_error_that_says_how_to_make_one(command, tmp_path):
+    model = tmp_path / "model"
+    model.mkdir()
+    (model / "model.json").write_text("{}", "utf-8")
+    out = _marsad(*(arg.format(tmp=tmp_path) for arg in command), "--model", str(model))
     assert out.returncode == 2 and out.stdout == ""
     assert "missing types.json" in out.stderr and "marsad train" in out.stderr
+    assert not (tmp_path / "store.duckdb").exists()  # refused before anything was read or stored
+
+
+def test_a_named_model_directory_that_does_not_exist_is_an_error_for_the_library(tmp_path, monkeypatch):
     monkeypatch.setenv(MODEL_ENV, str(tmp_path / "nowhere"))
     with pytest.raises(ModelDirError, match="does not exist"):
         active_coder()

@@ -82,16 +82,17 @@ def load_coder(path: Path, mode: str = "full") -> Callable[[Article], list[Event
     return ModelCoder(load(check_model_dir(path)), mode)
 
 
+MODEL_HELP = (
+    "code events with the model in DIR (written by `marsad train --out DIR`) instead of the one that "
+    f"ships with marsad; the same as {MODEL_ENV}=DIR"
+)
+
+
 def add_model_arguments(parser: argparse.ArgumentParser) -> None:
     """``--no-model`` and ``--model DIR`` for every command that codes events (one cannot take both)."""
     group = parser.add_mutually_exclusive_group()
     group.add_argument("--no-model", action="store_true", help="rules only: do not use the trained models")
-    group.add_argument(
-        "--model",
-        metavar="DIR",
-        help=f"code events with the model in DIR (written by `marsad train --out DIR`) instead of the one "
-        f"that ships with marsad; the same as {MODEL_ENV}=DIR",
-    )
+    group.add_argument("--model", metavar="DIR", help=MODEL_HELP)
 
 
 def use_model_argument(args: argparse.Namespace) -> None:

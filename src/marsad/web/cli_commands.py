@@ -15,6 +15,8 @@ import os
 import sys
 from typing import Any
 
+from marsad.models import MODEL_HELP
+
 TOKEN_ENV = "MARSAD_API_TOKEN"
 DB_HELP = ("store URL: a DuckDB path (or duckdb:PATH) or postgresql://...; "
            "default $MARSAD_DB or ./marsad.duckdb")
@@ -40,6 +42,7 @@ def add_web_commands(subparsers: Any) -> None:
                    help="server processes (read-only stores only; default 1). On a read-only DuckDB store "
                         "each worker opens the file and builds its own search tables, and DuckDB's threads "
                         "are divided between them")
+    p.add_argument("--model", metavar="DIR", help=MODEL_HELP + " (for POST /api/extract and /api/ingest)")
     p.add_argument("--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"])
     p.set_defaults(func=cmd_serve)
 
