@@ -168,8 +168,23 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(scores.as_dict(), indent=1))
     else:
+        print(_what_was_scored(args))
         print(ev.format_report(scores))
     return 0
+
+
+def _what_was_scored(args: argparse.Namespace) -> str:
+    """The report's first line: which output or which coder and model, so that saved reports compare."""
+    from marsad.models import chosen_path
+
+    if args.system:
+        return f"system: {args.system}"
+    path = None if args.no_model else chosen_path()
+    if path is None:
+        return "coder: rules only"
+    report = json.loads((path / "model.json").read_text("utf-8"))
+    trained = f"seed {report.get('seed')}, trained on {report.get('train_file')}"
+    return f"coder: {args.coder}, model {path} ({trained})"
 
 
 def cmd_train(args: argparse.Namespace) -> int:

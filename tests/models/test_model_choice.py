@@ -14,6 +14,7 @@ from marsad.pipeline import process, text_document
 
 ROOT = Path(__file__).resolve().parents[2]
 SEED = ROOT / "examples" / "seed_page.txt"
+SEED_GOLD = ROOT / "tests" / "fixtures" / "eval" / "seed_gold.jsonl"
 
 
 @pytest.fixture
@@ -44,6 +45,19 @@ def test_extract_codes_with_the_model_named_by_dash_dash_model(silent_model):
     assert shipped.returncode == 0 and chosen.returncode == 0, chosen.stderr
     assert _events(shipped.stdout) > 0
     assert _events(chosen.stdout) == 0
+
+
+def test_evaluate_scores_the_model_named_by_dash_dash_model_and_says_which(silent_model):
+    shipped = _marsad("evaluate", "--gold", str(SEED_GOLD))
+    chosen = _marsad("evaluate", "--gold", str(SEED_GOLD), "--model", str(silent_model))
+    seed = json.loads((model_path() / "model.json").read_text("utf-8"))["seed"]
+    assert shipped.stdout.startswith(f"coder: full, model {model_path()} (seed {seed}, trained on train")
+    assert chosen.stdout.startswith(f"coder: full, model {silent_model} (seed {seed},")
+    shipped_strict, chosen_strict = (out.stdout.splitlines()[3].split() for out in (shipped, chosen))
+    assert shipped_strict[0] == chosen_strict[0] == "strict"
+    assert int(shipped_strict[4]) > 0 and int(chosen_strict[4]) == 0  # true positives
+    rules = _marsad("evaluate", "--gold", str(SEED_GOLD), "--no-model")
+    assert rules.stdout.startswith("coder: rules only\n")
 
 
 def test_the_environment_variable_chooses_the_model_for_the_library(silent_model, monkeypatch):
