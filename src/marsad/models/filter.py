@@ -39,7 +39,7 @@ from marsad.models.trees import Row, TreeEnsemble
 from marsad.records import Article, Event
 
 Key = tuple[str, frozenset[str], frozenset[str]]
-MIN_P = 0.04  # type probability below which the model proposes nothing
+MIN_P = 0.04  # type probability below which the model proposes nothing, in training as in the pool
 # The type thresholds are chosen for the model decoding alone; the filter judges again, so the pool takes
 # proposals this much below them.
 POOL_TYPE_SCALE = 0.4

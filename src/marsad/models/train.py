@@ -27,13 +27,12 @@ from marsad.events import ontology
 from marsad.models.align import AlignStats, DocExample, examples, role_labels
 from marsad.models.decode import ROLE_LABELS, Models, Proposal, Thresholds, choose_roles, key_parties, propose
 from marsad.models.features import role_features, type_features
-from marsad.models.filter import Pooled, kept_indices, pool, rival_rows, set_prior, type_rows
+from marsad.models.filter import MIN_P, Pooled, kept_indices, pool, rival_rows, set_prior, type_rows
 from marsad.models.linear import LinearModel
 from marsad.models.rerank import Reading, candidate_readings, in_key_order, ranked, rule_reading
 from marsad.models.trees import Row, TreeEnsemble, dense
 
 FOLDS = 5
-MIN_P = 0.04  # proposals below this type probability are never accepted, whatever the thresholds
 GRID = {
     "type": [0.05, 0.08, 0.12, 0.16, 0.2, 0.25, 0.3, 0.4, 0.5],
     "type_with_trigger": [0.04, 0.06, 0.08, 0.12, 0.16, 0.2, 0.25, 0.3, 0.4],

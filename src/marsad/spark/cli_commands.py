@@ -13,9 +13,7 @@ import sys
 from typing import Any
 
 from marsad.models import add_model_arguments
-
-DB_HELP = ("store URL: a DuckDB path (or duckdb:PATH) or postgresql://...; "
-           "default $MARSAD_DB or ./marsad.duckdb")
+from marsad.store.cli_commands import DB_HELP
 
 
 def add_spark_commands(subparsers: Any) -> None:

@@ -16,10 +16,9 @@ import sys
 from typing import Any
 
 from marsad.models import MODEL_HELP
+from marsad.store.cli_commands import DB_HELP
 
 TOKEN_ENV = "MARSAD_API_TOKEN"
-DB_HELP = ("store URL: a DuckDB path (or duckdb:PATH) or postgresql://...; "
-           "default $MARSAD_DB or ./marsad.duckdb")
 
 log = logging.getLogger("marsad.web")
 
