@@ -69,6 +69,13 @@ def chosen_path() -> Path | None:
 
 def active_coder(mode: str = "full") -> Callable[[Article], list[Event]] | None:
     """The model coder in use (``mode`` as in ``marsad.models.coder.MODES``), or None: rules only."""
+    return _coder_for(os.environ.get(MODEL_ENV), mode)
+
+
+@cache
+def _coder_for(named: str | None, mode: str) -> Callable[[Article], list[Event]] | None:
+    """Resolved once per value of ``$MARSAD_MODEL``: the pipeline asks for every document, and the
+    directory checks would cost a few file-system calls each time. A failed check is not cached."""
     path = chosen_path()
     return None if path is None else load_coder(path, mode)
 
