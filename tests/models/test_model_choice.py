@@ -28,10 +28,10 @@ def silent_model(tmp_path) -> Path:
     return directory
 
 
-def _marsad(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+def _marsad(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "marsad.cli", *args],
-        capture_output=True, text=True, cwd=ROOT, timeout=120, check=False, env=env,
+        capture_output=True, text=True, cwd=ROOT, timeout=120, check=False,
     )
 
 
