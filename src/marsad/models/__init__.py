@@ -60,7 +60,11 @@ def chosen_path() -> Path | None:
     A directory the user named that holds no model is an error, never a silent fall back to the rules:
     the events would change without a word.
     """
-    named = os.environ.get(MODEL_ENV)
+    return _path_for(os.environ.get(MODEL_ENV))
+
+
+def _path_for(named: str | None) -> Path | None:
+    """The directory ``named`` (checked), else the shipped one if present."""
     if named:
         return check_model_dir(named)
     shipped = model_path()
@@ -76,7 +80,7 @@ def active_coder(mode: str = "full") -> Callable[[Article], list[Event]] | None:
 def _coder_for(named: str | None, mode: str) -> Callable[[Article], list[Event]] | None:
     """Resolved once per value of ``$MARSAD_MODEL``: the pipeline asks for every document, and the
     directory checks would cost a few file-system calls each time. A failed check is not cached."""
-    path = chosen_path()
+    path = _path_for(named)
     return None if path is None else load_coder(path, mode)
 
 
