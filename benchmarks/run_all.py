@@ -85,7 +85,8 @@ def machine() -> list[str]:
     return [
         f"- Date: {dt.datetime.now().astimezone().isoformat(timespec='seconds')}",
         f"- Git commit: {_commit()} (HEAD; the working tree may differ)",
-        f"- CPU: {_cpu_model()}, {os.cpu_count()} logical cores (benchmarks use one); RAM {_ram_gb()}",
+        f"- CPU: {_cpu_model()}, {os.cpu_count()} logical cores (benchmarks use one; the seed bench runs two "
+        f"one-thread trainings at a time); RAM {_ram_gb()}",
         f"- Load average at start: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} (the machine is shared)",
         f"- Python {platform.python_version()} ({platform.python_implementation()}), {platform.system()}",
         f"- Packages: {_versions()}",
@@ -143,8 +144,14 @@ def summary(name: str, res: dict) -> str:
         return f"pipeline: {'; '.join(parts)}; model load {res['model_load_s']['min']:.2f} s"
     if name == "seeds" and "summary" in res:
         dev, cv = res["summary"]["dev_strict"], res["summary"]["cv_strict"]
-        return (f"seeds: dev strict F1 {dev['mean']:.3f} (sd {dev['sd']:.3f}), CV {cv['mean']:.3f} over "
+        line = (f"seeds: dev strict F1 {dev['mean']:.3f} (sd {dev['sd']:.3f}), CV {cv['mean']:.3f} over "
                 f"{len(res['seeds'])} seeds; shipped {res['shipped']['dev_strict']:.3f}")
+        if "against" in res:
+            paired = res["against"]["paired"]
+            line += "; paired vs {}: dev {:+.4f} (se {:.4f}), CV {:+.4f} (se {:.4f})".format(
+                res["against"]["tree"], paired["dev_strict"]["mean"], paired["dev_strict"]["se"],
+                paired["cv_strict"]["mean"], paired["cv_strict"]["se"])
+        return line
     if name in ("dedup", "store", "spark", "api", "peers", "scale", "seeds"):
         return f"{name}: see RESULTS.md"
     if "dateparser" in res:
