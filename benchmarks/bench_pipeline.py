@@ -7,7 +7,7 @@ the subprocess reports its time, the per-stage split (``Stats.seconds``; "read" 
 peak RSS. Right before each repetition the parent times the floor (``normalize`` + ``words`` over the
 preloaded texts), so the ours/floor ratio compares runs made under the same machine load.
 
-Model load: time of ``marsad.models.load_coder(model_path())`` in a fresh subprocess.
+Model load: time of ``marsad.models.active_coder()`` (the coder the model mode runs) in a fresh subprocess.
 
 Run: ``python benchmarks/bench_pipeline.py``; ``run()`` returns the numbers for ``run_all.py``.
 """
@@ -46,12 +46,12 @@ def pipe_child(path: str, use_model: str) -> dict:
 
 
 def model_child() -> dict[str, float]:
-    """In a fresh process: time and RSS of loading the shipped model."""
-    from marsad.models import load_coder, model_path
+    """In a fresh process: time and RSS of loading the model in use; ``present`` is 0 when there is none."""
+    from marsad.models import active_coder
 
     before = common.rss_mb()
     t0 = time.perf_counter()
-    coder = load_coder(model_path())
+    coder = active_coder()
     return {"seconds": time.perf_counter() - t0, "present": float(coder is not None),
             "rss_delta_mb": common.rss_mb() - before}
 
@@ -116,7 +116,7 @@ def markdown(res: dict) -> str:
                            *(f"{m['counts'][k]:,}" for k in ("articles", "headlines", "mentions", "events",
                                                              "errors"))]
                           for name, m in res["modes"].items()])
-    load = (f"Model load (fresh subprocess, `marsad.models.load_coder`): "
+    load = (f"Model load (fresh subprocess, `marsad.models.active_coder()`): "
             f"min {res['model_load_s']['min']:.3f} s, "
             f"median {res['model_load_s']['median']:.3f} s, RSS +{res['model_rss_delta_mb']['median']:.1f} MB"
             + ("" if res["model_present"] else " - NO SHIPPED MODEL: the model mode ran rules only"))
