@@ -2,7 +2,7 @@
 
 import pytest
 
-from marsad.link import link_text
+from marsad.link import link_text, outlet_country
 
 # (phrase, date, a word that must be in the resolved person's English name)
 ROLE_CHANGES = [
@@ -220,3 +220,44 @@ def test_an_honorific_pronoun_names_the_last_holder_of_its_offices_not_the_last_
     assert (majesty.code, majesty.sector, majesty.role) == ("JOR", "GOV", "king")  # not the Saudi guest
     assert mentions[majesty.refers_to[0]].text == "الملك عبدالله الثاني"
     assert not [m for m in mentions if m.text == "سموه"]  # no emir or crown prince named before: no one
+
+
+def _code_of(text: str, surface: str, outlet: str | None) -> str | None:
+    _, mentions = link_text(text, "2015-08-01", outlet=outlet)
+    return next(m for m in mentions if m.text == surface).code
+
+
+def test_a_local_outlet_lends_its_country_when_the_article_names_none():
+    text = "وقررت وزارة الصحة إغلاق المستشفى بعد شكاوى المواطنين"
+    assert _code_of(text, "وزارة الصحة", "عكاظ (Okaz)") == "SAU"
+    assert _code_of(text, "وزارة الصحة", "newspaper from الكويت (name not given)") == "KWT"
+    assert _code_of(text, "وزارة الصحة", "BBC News عربي") is None  # no home country
+    assert _code_of(text, "وزارة الصحة", None) is None
+
+
+def test_the_home_country_comes_second_to_the_country_the_article_is_about():
+    about_iran = "قالت إيران إن إيران لن تتراجع. وأعلنت وزارة الصحة إغلاق المستشفى"
+    assert _code_of(about_iran, "وزارة الصحة", "عكاظ (Okaz)") == "IRN"
+    # No country dominates: the home country lends its code only when the article names it.
+    several = "قالت الولايات المتحدة وإيران وفرنسا والسعودية إن الحل سياسي. وأعلنت وزارة الصحة"
+    assert _code_of(several, "وزارة الصحة", "عكاظ (Okaz)") == "SAU"
+    assert _code_of(several, "وزارة الصحة", "newspaper from الأردن (name not given)") is None
+
+
+@pytest.mark.parametrize(
+    ("outlet", "country"),
+    [
+        ("عكاظ (Okaz)", "SAU"),  # from the outlets table, by a part of the name
+        ("JAWHARA FM", "TUN"),  # any case
+        ("الوطن السعودية (Al-Watan)", "SAU"),  # the name names the country
+        ("الرياض (Al-Riyadh)", "SAU"),  # or its capital
+        ("المصري اليوم", "EGY"),  # or its demonym
+        ("وكالة الأنباء الفرنسية", None),  # an international agency, listed with no home country
+        ("القدس العربي", None),
+        ("سكاي نيوز عربية (Sky News Arabia)", None),  # names no country
+        ("", None),
+        (None, None),
+    ],
+)
+def test_outlet_country(outlet, country):
+    assert outlet_country(outlet) == country

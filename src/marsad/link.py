@@ -9,7 +9,9 @@ The cascade, in order:
 3. each phrase is resolved at the article's date: a role to the person holding that office then, a person
    to the office held then (a former official becomes ELI), a surname to a person already named in full
    in the article, a bare title to the most recent compatible person, "نظيره الإيراني" to the holder of
-   the same office in that country, and group words ("الزعيمان", "البلدين") to the two parties just named.
+   the same office in that country, and group words ("الزعيمان", "البلدين") to the two parties just named;
+4. institutions, generic actors and bare titles still without a country take the article's dominant one,
+   else the home country of a local outlet (``outlet_country``) when the article names it.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ import datetime as dt
 import re
 from collections import Counter
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from marsad.kb.matcher import Compiled, Entry, compiled
 from marsad.kb.model import ROLE_RANK, Office, Person, load_kb, parse_day
@@ -446,7 +448,8 @@ def link(article: Article, *, matcher: Compiled | None = None) -> list[Mention]:
             mention = state.resolve(phrase, span, text[start:end])
             if mention is not None:
                 state.mentions.append(mention)
-    _fill_context_country(state.mentions, state.index.stateless, state.day)
+    home = outlet_country(article.outlet)
+    _fill_context_country(state.mentions, state.index.stateless, state.day, home)
     return state.mentions
 
 
@@ -498,18 +501,19 @@ def _is_place_name(phrase: _Phrase, text: str) -> bool:
 CONTEXT_SHARE = 0.4  # a country must account for this share of named parties to lend its code
 
 
-def _fill_context_country(mentions: list[Mention], stateless: frozenset[str], day: dt.date | None) -> None:
+def _fill_context_country(
+    mentions: list[Mention], stateless: frozenset[str], day: dt.date | None, home: str | None = None
+) -> None:
     """Institutions, generic actors and bare titles with no country take the article's dominant one.
 
     "المعارضة", "رئاسة الجمهورية" or "رئيس الحكومة" in an article that is mostly about one country belong
-    to it (and the title names that country's office-holder); when no country dominates, they stay
-    without a code, as the guidelines ask.
+    to it (and the title names that country's office-holder). When no country dominates, they take the
+    ``home`` country of a local outlet if the article names it or names no country at all ("وزارة
+    الصحة" in a Saudi paper); otherwise they stay without a code, as the guidelines ask. An opinion piece
+    in a Jordanian paper about the region never naming Jordan lends Jordan to no one.
     """
-    named = Counter(m.code for m in mentions if m.code and m.kind in ("person", "role", "state", "demonym"))
-    if not named:
-        return
-    code, n = named.most_common(1)[0]
-    if n / sum(named.values()) < CONTEXT_SHARE or len(code) != 3:
+    code = _context_country(mentions, home)
+    if code is None:
         return
     for m in mentions:
         if m.code is not None or not _borrows_country(m, stateless):
@@ -518,6 +522,65 @@ def _fill_context_country(mentions: list[Mention], stateless: frozenset[str], da
         m.confidence = min(m.confidence, 0.5)
         if m.kind == "role" and m.role and (found := holder(m.role, code, day)):
             m.kb_id, m.name = f"person:{found[0].id}", found[0].name
+
+
+def _context_country(mentions: list[Mention], home: str | None) -> str | None:
+    """The country unassigned mentions borrow: the dominant one named, else the outlet's home country.
+
+    Over twelve fold seeds the home country raised train cross-validated strict F1 0.3896 -> 0.3934 (11
+    seeds up) and dev 0.4723 -> 0.4749; lending it also where the article never names it lost on dev
+    (0.4677): opinion pieces about the region are not about the paper's own country.
+    """
+    named = Counter(m.code for m in mentions if m.code and m.kind in ("person", "role", "state", "demonym"))
+    if not named:
+        return home
+    code, n = named.most_common(1)[0]
+    if n / sum(named.values()) >= CONTEXT_SHARE and len(code) == 3:
+        return code
+    return home if home in named else None
+
+
+# Kinds of KB entry that, found in an outlet's name, give its country ("الوطن السعودية", "الرياض").
+OUTLET_COUNTRY_KINDS = frozenset({"state", "capital", "demonym", "org"})
+
+
+@cache
+def _outlet_table() -> dict[str, str | None]:
+    """Normalised, case-folded outlet name -> home country (None: an outlet with no home country)."""
+    return {
+        normalize_text(name).strip().casefold(): row.get("country")
+        for row in load_kb().outlets
+        for name in row["names"]
+    }
+
+
+@lru_cache(maxsize=1024)
+def outlet_country(outlet: str | None) -> str | None:
+    """The home country of the outlet named ``outlet``, if it is a local one.
+
+    From ``kb/data/outlets.yaml`` by the whole name or a part of it between brackets or commas
+    ("عكاظ (Okaz)"), else from the one country the name itself names ("newspaper from الكويت").
+    """
+    if not outlet:
+        return None
+    table = _outlet_table()
+    for part in (outlet, *_OUTLET_PARTS.split(outlet)):
+        key = normalize_text(part).strip().casefold()
+        if key in table:
+            return table[key]
+    hits = compiled().find(normalize(outlet).text)
+    states = _country_codes()
+    codes = {e.code for h in hits for e in h.payloads if e.kind in OUTLET_COUNTRY_KINDS and e.code in states}
+    return codes.pop() if len(codes) == 1 else None
+
+
+_OUTLET_PARTS = re.compile(r"[()\[\]،,;|-]")
+
+
+@cache
+def _country_codes() -> frozenset[str]:
+    """Codes of states and territories, not of pseudo-countries (UNO, IGO, NGO, EUR, ...)."""
+    return frozenset(c["code"] for c in load_kb().countries)
 
 
 def _borrows_country(m: Mention, stateless: frozenset[str]) -> bool:
@@ -535,9 +598,17 @@ def _to_doc_span(article: Article, start: int, end: int, base: int | None) -> Sp
     return Span(doc_start, doc_start + max(end - start, 0))
 
 
-def link_text(text: str, published: str | None = None) -> tuple[NormText, list[Mention]]:
+def link_text(
+    text: str, published: str | None = None, outlet: str | None = None
+) -> tuple[NormText, list[Mention]]:
     """Link a bare text (no document); spans index ``text``. Handy for tests and the CLI."""
     article = Article(
-        doc_id="text", id="text#0", index=0, text=text, segments=[Span(0, len(text))], published=published
+        doc_id="text",
+        id="text#0",
+        index=0,
+        text=text,
+        segments=[Span(0, len(text))],
+        published=published,
+        outlet=outlet,
     )
     return normalize(text), link(article)

@@ -291,6 +291,20 @@ def test_generic_and_institution_aliases_do_not_overlap() -> None:
     assert not inst & gen, sorted(inst & gen)
 
 
+def test_outlets_schema() -> None:
+    """Every outlet has names and a home country that is a state in countries.yaml, or null; no name is
+    listed twice (the linker would take whichever came last)."""
+    states = {c["code"] for c in load("countries.yaml")}
+    seen: set[str] = set()
+    for row in load("outlets.yaml"):
+        assert row.keys() == {"names", "country"}, row
+        assert row["country"] is None or row["country"] in states, row
+        assert row["names"] and all(isinstance(n, str) and n.strip() == n and n for n in row["names"]), row
+        keys = {normalize_text(n).casefold() for n in row["names"]}
+        assert not keys & seen, sorted(keys & seen)
+        seen |= keys
+
+
 # --- coverage on the training annotations (skips on a clone without /work/shared) -------------------------
 
 

@@ -108,6 +108,7 @@ class KBData:
     roles: list[dict[str, Any]] = field(default_factory=list)
     generic: list[dict[str, Any]] = field(default_factory=list)
     people: list[Person] = field(default_factory=list)
+    outlets: list[dict[str, Any]] = field(default_factory=list)  # news outlets and their home country
 
 
 def parse_day(value: Any, *, end: bool = False) -> dt.date | None:
@@ -174,4 +175,5 @@ def load_kb() -> KBData:
         roles=_yaml("roles.yaml"),
         generic=_yaml("generic.yaml"),
         people=people,
+        outlets=_yaml("outlets.yaml"),
     )
