@@ -261,3 +261,11 @@ def test_the_home_country_comes_second_to_the_country_the_article_is_about():
 )
 def test_outlet_country(outlet, country):
     assert outlet_country(outlet) == country
+
+
+def test_the_kingdom_is_a_local_outlet_s_own_else_the_last_kingdom_named():
+    text = "استقبل الملك عبدالله الثاني الرئيس المصري في عمان. وأكد الرئيس المصري دعم المملكة"
+    assert _code_of(text, "المملكة", "عكاظ (Okaz)") == "SAU"  # a Saudi paper's kingdom is Saudi Arabia
+    assert _code_of(text, "المملكة", None) == "JOR"  # not Egypt, the last country named: no kingdom
+    # "بلاده" is still the country of whoever was named last.
+    assert _code_of("وقال الرئيس المصري إن بلاده ترفض", "بلاده", "عكاظ (Okaz)") == "EGY"

@@ -79,6 +79,7 @@ class _KBIndex:
     holders: dict[tuple[str, str], list[tuple[Office, Person]]]
     stateless: frozenset[str]  # kb ids of generic actors that never take a country ("takes_country: false")
     honorifics: dict[str, frozenset[str]]  # an honorific pronoun (normalised) -> the offices it stands for
+    kingdoms: dict[str, frozenset[str]]  # a self-reference's id -> the kingdoms it can name ("المملكة")
 
 
 @cache
@@ -94,8 +95,13 @@ def _index() -> _KBIndex:
     for r in kb.roles:
         for form in r.get("pronouns") or []:
             honorifics.setdefault(normalize_text(form), set()).add(r["role"])
+    kingdoms = {str(g["id"]): frozenset(g["kingdoms"]) for g in kb.generic if g.get("kingdoms")}
     return _KBIndex(
-        {p.id: p for p in kb.people}, holders, stateless, {k: frozenset(v) for k, v in honorifics.items()}
+        {p.id: p for p in kb.people},
+        holders,
+        stateless,
+        {k: frozenset(v) for k, v in honorifics.items()},
+        kingdoms,
     )
 
 
@@ -246,6 +252,7 @@ class _ArticleLinker:
 
     def __init__(self, article: Article, index: _KBIndex) -> None:
         self.day = _article_day(article)
+        self.home = outlet_country(article.outlet)
         self.index = index
         self.mentions: list[Mention] = []
         self.full_named: set[str] = set()
@@ -263,7 +270,7 @@ class _ArticleLinker:
             m.confidence = 0.7
             return m
         if head.kind == "self":
-            return self._self_reference(m)
+            return self._self_reference(m, self.index.kingdoms.get(head.ref))
         if head.kind == "honorific":
             return self._honorific(m, self.index.honorifics[head.ref])
         if head.kind == "org":
@@ -363,10 +370,15 @@ class _ArticleLinker:
             m.refers_to = [self.mentions.index(prior)]
         return m
 
-    def _self_reference(self, m: Mention) -> Mention | None:
-        """ "بلاده", "حكومته": the government of the most recently named party's country."""
+    def _self_reference(self, m: Mention, kingdoms: frozenset[str] | None = None) -> Mention | None:
+        """ "بلاده", "حكومته": the government of the most recently named party's country. "المملكة" is a
+        kingdom: a local outlet's own when it is one, else the most recently named kingdom."""
+        if kingdoms and self.home in kingdoms:
+            m.code, m.sector, m.kind = self.home, "GOV", "self"
+            m.kb_id, m.confidence = f"country:{self.home}", 0.6
+            return m
         for prior in reversed(self.mentions):
-            if prior.code and prior.kind in PARTY_KINDS:
+            if prior.code and prior.kind in PARTY_KINDS and (not kingdoms or prior.code in kingdoms):
                 m.code, m.sector, m.kind = prior.code, "GOV", "self"
                 m.kb_id, m.confidence = f"country:{prior.code}", 0.6
                 return m

@@ -271,6 +271,7 @@ def test_generic_schema() -> None:
             "of_people",
             "counterpart",
             "self_reference",
+            "kingdoms",
         }
         assert g["id"] not in ids and (g["sector"] is None or g["sector"] in SECTORS), g
         ids.add(g["id"])
@@ -282,6 +283,9 @@ def test_generic_schema() -> None:
     assert by_id["pair"]["group"] is True and {"الجانبين", "البلدين"} <= set(by_id["pair"]["ar"])
     assert by_id["leaders"]["of_people"] is True and "الزعيمان" in by_id["leaders"]["ar"]
     assert by_id["counterpart"]["counterpart"] is True and "نظيره" in by_id["counterpart"]["ar"]
+    states = {c["code"] for c in load("countries.yaml")}
+    assert by_id["the_kingdom"]["self_reference"] is True and "SAU" in by_id["the_kingdom"]["kingdoms"]
+    assert all(set(g.get("kingdoms", ())) <= states for g in load("generic.yaml"))
 
 
 def test_generic_and_institution_aliases_do_not_overlap() -> None:
