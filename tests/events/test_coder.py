@@ -58,6 +58,14 @@ def _rule_events(text, published="2020-03-01"):
     return [e for a in articles for e in a.events]
 
 
+def test_a_self_reference_is_a_party():
+    """A Saudi paper's "المملكة" is Saudi Arabia, and it can act: the annotators code such words."""
+    doc = text_document("أدانت المملكة الهجوم الإرهابي الذي استهدف مسجدا في مصر", "2017-11-25")
+    doc.outlet = "عكاظ (Okaz)"
+    events = [e for a in process(doc, use_model=False) for e in a.events]
+    assert ("ACCUSE", ("SAU",), ("EGY",)) in _keys(events)
+
+
 def test_negated_sentences_give_no_event():
     events = _rule_events("لم يلتق الرئيس الروسي فلاديمير بوتين الرئيس التركي رجب طيب أردوغان.")
     assert not [e for e in events if e.type == "CONSULT"]
