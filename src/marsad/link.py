@@ -460,8 +460,7 @@ def link(article: Article, *, matcher: Compiled | None = None) -> list[Mention]:
             mention = state.resolve(phrase, span, text[start:end])
             if mention is not None:
                 state.mentions.append(mention)
-    home = outlet_country(article.outlet)
-    _fill_context_country(state.mentions, state.index.stateless, state.day, home)
+    _fill_context_country(state.mentions, state.index.stateless, state.day, state.home)
     return state.mentions
 
 
@@ -586,7 +585,9 @@ def outlet_country(outlet: str | None) -> str | None:
     return codes.pop() if len(codes) == 1 else None
 
 
-_OUTLET_PARTS = re.compile(r"[()\[\]،,;|-]")
+# Brackets, commas and a spaced dash separate an outlet's name from its gloss ("عكاظ (Okaz)", "BBC - عربي");
+# a dash inside a word ("Al-Madina") does not.
+_OUTLET_PARTS = re.compile(r"[()\[\]،,;|]|\s-\s")
 
 
 @cache
