@@ -106,7 +106,7 @@ def test_kb_search_and_stats():
     out = _marsad("kb", "search", "بوتين", "--json")
     assert any(h["name"] == "Vladimir Putin" for h in json.loads(out.stdout))
     stats = json.loads(_marsad("kb", "stats", "--json").stdout)
-    assert stats["people"] >= 800 and stats["countries"] >= 240
+    assert stats["people"] >= 800 and stats["countries"] >= 240 and stats["outlets"] >= 10
 
 
 def test_missing_file_is_a_clear_error():

@@ -25,6 +25,7 @@ def stats() -> dict[str, int]:
         "roles": len(kb.roles),
         "generic": len(kb.generic),
         "people": len(kb.people),
+        "outlets": len(kb.outlets),
         "offices": sum(len(p.offices) for p in kb.people),
         "surface_forms": len(compiled()),
     }
