@@ -85,8 +85,8 @@ def machine() -> list[str]:
     return [
         f"- Date: {dt.datetime.now().astimezone().isoformat(timespec='seconds')}",
         f"- Git commit: {_commit()} (HEAD; the working tree may differ)",
-        f"- CPU: {_cpu_model()}, {os.cpu_count()} logical cores (benchmarks use one; the seed bench runs two "
-        f"one-thread trainings at a time); RAM {_ram_gb()}",
+        f"- CPU: {_cpu_model()}, {os.cpu_count()} logical cores (benchmarks use one; the seed bench runs "
+        f"{bench_seeds.JOBS} one-thread trainings at a time); RAM {_ram_gb()}",
         f"- Load average at start: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} (the machine is shared)",
         f"- Python {platform.python_version()} ({platform.python_implementation()}), {platform.system()}",
         f"- Packages: {_versions()}",

@@ -374,14 +374,10 @@ class _ArticleLinker:
         """ "بلاده", "حكومته": the government of the most recently named party's country. "المملكة" is a
         kingdom: a local outlet's own when it is one, else the most recently named kingdom."""
         if kingdoms and self.home in kingdoms:
-            m.code, m.sector, m.kind = self.home, "GOV", "self"
-            m.kb_id, m.confidence = f"country:{self.home}", 0.6
-            return m
+            return _government_of(m, self.home)
         for prior in reversed(self.mentions):
             if prior.code and prior.kind in PARTY_KINDS and (not kingdoms or prior.code in kingdoms):
-                m.code, m.sector, m.kind = prior.code, "GOV", "self"
-                m.kb_id, m.confidence = f"country:{prior.code}", 0.6
-                return m
+                return _government_of(m, prior.code)
         return None
 
     def _honorific(self, m: Mention, offices: frozenset[str]) -> Mention | None:
@@ -423,6 +419,13 @@ class _ArticleLinker:
                 if len(picked) == n:
                     break
         return sorted(picked)
+
+
+def _government_of(m: Mention, code: str) -> Mention:
+    """A self-reference resolved: the government of country ``code``."""
+    m.code, m.sector, m.kind = code, "GOV", "self"
+    m.kb_id, m.confidence = f"country:{code}", 0.6
+    return m
 
 
 def _article_day(article: Article) -> dt.date | None:

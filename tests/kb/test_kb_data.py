@@ -85,6 +85,12 @@ def load(name: str) -> list[dict[str, Any]]:
     return data
 
 
+@cache
+def country_codes() -> frozenset[str]:
+    """Codes of the states and territories in countries.yaml."""
+    return frozenset(c["code"] for c in load("countries.yaml"))
+
+
 def assert_arabic(aliases: list[str], where: str) -> None:
     """Arabic aliases must contain Arabic letters and no Latin letters (digits/punctuation are fine)."""
     assert isinstance(aliases, list), where
@@ -175,14 +181,13 @@ def test_key_country_variants() -> None:
 def test_organizations_schema() -> None:
     ids = set()
     alias_owner: dict[str, str] = {}
-    country_codes = {c["code"] for c in load("countries.yaml")}
     for o in load("organizations.yaml"):
         assert {"id", "name", "code", "sector", "kind", "ar", "en"} <= o.keys(), o
         assert o.keys() <= {"id", "name", "code", "sector", "kind", "ar", "en", "abbr", "demonym"}, o
         assert_arabic(o.get("demonym", []), o["id"])
         assert o["id"] not in ids, f"duplicate id {o['id']}"
         ids.add(o["id"])
-        assert o["code"] in ORG_CODES or o["code"] in country_codes, o
+        assert o["code"] in ORG_CODES or o["code"] in country_codes(), o
         assert o["sector"] in SECTORS and o["kind"] in ORG_KINDS, o
         assert_arabic(o["ar"], o["id"])
         for a in o["ar"]:
@@ -283,9 +288,8 @@ def test_generic_schema() -> None:
     assert by_id["pair"]["group"] is True and {"الجانبين", "البلدين"} <= set(by_id["pair"]["ar"])
     assert by_id["leaders"]["of_people"] is True and "الزعيمان" in by_id["leaders"]["ar"]
     assert by_id["counterpart"]["counterpart"] is True and "نظيره" in by_id["counterpart"]["ar"]
-    states = {c["code"] for c in load("countries.yaml")}
     assert by_id["the_kingdom"]["self_reference"] is True and "SAU" in by_id["the_kingdom"]["kingdoms"]
-    assert all(set(g.get("kingdoms", ())) <= states for g in load("generic.yaml"))
+    assert all(set(g.get("kingdoms", ())) <= country_codes() for g in load("generic.yaml"))
 
 
 def test_generic_and_institution_aliases_do_not_overlap() -> None:
@@ -298,11 +302,10 @@ def test_generic_and_institution_aliases_do_not_overlap() -> None:
 def test_outlets_schema() -> None:
     """Every outlet has names and a home country that is a state in countries.yaml, or null; no name is
     listed twice (the linker would take whichever came last)."""
-    states = {c["code"] for c in load("countries.yaml")}
     seen: set[str] = set()
     for row in load("outlets.yaml"):
         assert row.keys() == {"names", "country"}, row
-        assert row["country"] is None or row["country"] in states, row
+        assert row["country"] is None or row["country"] in country_codes(), row
         assert row["names"] and all(isinstance(n, str) and n.strip() == n and n for n in row["names"]), row
         keys = {normalize_text(n).casefold() for n in row["names"]}
         assert not keys & seen, sorted(keys & seen)
