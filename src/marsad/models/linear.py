@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from itertools import chain
+from itertools import chain, repeat
 from pathlib import Path
 
 import numpy as np
@@ -24,10 +24,12 @@ class LinearModel:
     bias: np.ndarray  # (n_labels,)
     multiclass: bool = False  # softmax over labels instead of independent sigmoids
     # One row per feature, contiguous: gathering the rows of a sentence's features reads memory in order.
+    # The last row is zeros and stands for every feature the vocabulary lacks (see ``logits_batch``).
     by_feature: np.ndarray = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
-        self.by_feature = np.ascontiguousarray(self.weights.T, dtype=np.float64)
+        weights = np.ascontiguousarray(self.weights.T, dtype=np.float64)
+        self.by_feature = np.vstack([weights, np.zeros((1, weights.shape[1]))])
 
     def scores(self, features: list[str]) -> np.ndarray:
         """Probabilities per label for one feature list."""
@@ -45,15 +47,20 @@ class LinearModel:
         """Linear scores, one row per feature list: one gather and one segmented sum for all of them.
 
         Why batched: the decoder scores every party of a sentence and every sentence of an article; numpy
-        costs ~10 us per call whatever the size, so one call per batch instead of one per row.
+        costs ~10 us per call whatever the size, so one call per batch instead of one per row. Unknown
+        features look up the zero row instead of being filtered out, so the lookup is one ``map`` in C
+        over all the rows' features, with no Python step per feature.
         """
-        vocab = self.vocab
-        idx = [[i for f in feats if (i := vocab.get(f)) is not None] for feats in rows]
-        lengths = np.fromiter(map(len, idx), dtype=np.intp, count=len(idx))
-        z = np.tile(self.bias.astype(np.float64), (len(idx), 1))
+        lengths = np.fromiter(map(len, rows), dtype=np.intp, count=len(rows))
+        z = np.tile(self.bias.astype(np.float64), (len(rows), 1))
         filled = lengths > 0
         if filled.any():
-            flat = np.fromiter(chain.from_iterable(idx), dtype=np.intp, count=int(lengths.sum()))
+            unknown = repeat(len(self.by_feature) - 1)
+            flat = np.fromiter(
+                map(self.vocab.get, chain.from_iterable(rows), unknown),
+                dtype=np.intp,
+                count=int(lengths.sum()),
+            )
             starts = np.cumsum(lengths) - lengths
             z[filled] += np.add.reduceat(self.by_feature[flat], starts[filled], axis=0)
         return z

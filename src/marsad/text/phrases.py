@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Hashable
+from operator import itemgetter
 from typing import Generic, NamedTuple, TypeVar
 
 import ahocorasick
@@ -46,6 +47,9 @@ class Hit(NamedTuple, Generic[P]):
     payloads: tuple[P, ...]
     prefix: str = ""  # proclitics attached before the form
     suffix: str = ""  # pronoun suffix attached after it
+
+
+_START, _END = itemgetter(0), itemgetter(1)  # Hit.start, Hit.end
 
 
 class PhraseMatcher(Generic[P]):
@@ -82,29 +86,36 @@ class PhraseMatcher(Generic[P]):
         return len(self._table)
 
     def find(self, norm: str) -> list[Hit[P]]:
-        """All boundary-respecting hits, leftmost-longest, non-overlapping."""
+        """All boundary-respecting hits, leftmost-longest, non-overlapping.
+
+        This runs once per sentence for each lexicon, over every raw hit of the automaton, so the loop
+        reads only locals and the ordering sorts by C key functions.
+        """
         if self._automaton is None:
             raise RuntimeError("PhraseMatcher.compile() must be called before find()")
         if not self._table:
             return []
         raw: list[Hit[P]] = []
+        append = raw.append
         n = len(norm)
-        table = self._table
+        table, allow_suffix = self._table, self._allow_suffix
+        separators, letters, clitic_ends = SEPARATORS, LETTER_SET, CLITIC_ENDS
         for end_idx, (key, idx) in self._automaton.iter(norm):
-            start, end = end_idx + 1 - len(key), end_idx + 1
+            end = end_idx + 1
+            start = end - len(key)
+            before = norm[start - 1] if start else " "
+            after = norm[end] if end < n else " "
             # Fast path: a form standing between separators needs no clitic analysis.
-            if (start == 0 or norm[start - 1] in SEPARATORS) and (end == n or norm[end] in SEPARATORS):
-                raw.append(Hit(start, end, key, table[idx]))
-                continue
+            if before in separators and after in separators:
+                append(Hit(start, end, key, table[idx]))
             # Most other raw hits lie inside a longer word: rejected here without a regex.
-            if end < n and norm[end] in LETTER_SET and not self._allow_suffix:
+            elif (after in letters and not allow_suffix) or (before in letters and before not in clitic_ends):
                 continue
-            if start > 0 and norm[start - 1] in LETTER_SET and norm[start - 1] not in CLITIC_ENDS:
-                continue
-            hit = self._check(norm, start, end, key, idx)
-            if hit is not None:
-                raw.append(hit)
-        raw.sort(key=lambda h: (h.start, -(h.end - h.start)))
+            elif (hit := self._check(norm, start, end, key, idx)) is not None:
+                append(hit)
+        # Leftmost first, then longest: two stable sorts, the second on the primary key.
+        raw.sort(key=_END, reverse=True)
+        raw.sort(key=_START)
         chosen: list[Hit[P]] = []
         last_end = -1
         for hit in raw:
