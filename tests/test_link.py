@@ -128,6 +128,41 @@ def test_a_broken_plural_without_the_article_gives_a_noun_its_country_but_stands
     assert [(m.text, m.code) for m in mentions if m.code == "RUS"] == [("دبلوماسيون روس", "RUS")]
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ناقش الجانبان السياسة الخارجية للبلدين",
+        "تحسنت العلاقات الدبلوماسية بين البلدين",
+        "رفض التدخل في الشؤون الداخلية",
+        "أكد حق الشعوب في الدفاع عن نفسها",
+        "اندلعت أزمة دبلوماسية بين البلدين",
+        "عاد من جولة خارجية",
+    ],
+)
+def test_a_ministry_word_used_as_an_adjective_or_an_act_names_no_ministry(text):
+    _, mentions = link_text(text, "2018-01-01")
+    assert not [m for m in mentions if (m.kb_id or "").endswith("_ministry")]
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("وأعلنت الخارجية الروسية أن", "RUS"),
+        ("وقال المتحدث باسم الخارجية المصرية إن", "EGY"),
+        ("وقالت خارجية مصر إن", "EGY"),
+        ("والتقى وزيرا الدفاع والخارجية الأمريكيين", "USA"),
+    ],
+)
+def test_a_ministry_word_standing_for_the_ministry_still_names_it(text, code):
+    _, mentions = link_text(text, "2018-01-01")
+    assert [m.code for m in mentions if (m.kb_id or "").endswith("_ministry")][-1:] == [code]
+
+
+def test_a_demonym_after_an_adjectival_ministry_word_names_its_country():
+    _, mentions = link_text("انتقد السياسة الخارجية الأمريكية في المنطقة", "2018-01-01")
+    assert [(m.text, m.code, m.kind) for m in mentions] == [("الأمريكية", "USA", "demonym")]
+
+
 def test_a_title_of_an_organisation_names_its_holder_and_never_a_namesake_in_another():
     text = (
         "وقال الأمين العام لجامعة الدول العربية إن. وقال الأمين العام لحلف الناتو إن. "
@@ -269,3 +304,9 @@ def test_the_kingdom_is_a_local_outlet_s_own_else_the_last_kingdom_named():
     assert _code_of(text, "المملكة", None) == "JOR"  # not Egypt, the last country named: no kingdom
     # "بلاده" is still the country of whoever was named last.
     assert _code_of("وقال الرئيس المصري إن بلاده ترفض", "بلاده", "عكاظ (Okaz)") == "EGY"
+
+
+def test_babylon_is_an_iraqi_place_not_apple_behind_a_preposition():
+    _, mentions = link_text("أعلن نشطاء في بابل أن تظاهرة خرجت. وقالت آبل إن", "2018-07-20")
+    linked = [(m.text, m.code) for m in mentions if m.code in ("IRQ", "MNC")]
+    assert linked == [("بابل", "IRQ"), ("آبل", "MNC")]

@@ -231,11 +231,11 @@ def test_key_organizations() -> None:
 def test_institutions_schema() -> None:
     ids = set()
     for i in load("institutions.yaml"):
-        assert {"id", "ar", "sector"} <= i.keys() <= {"id", "ar", "genitive", "sector"}, i
+        assert {"id", "ar", "sector"} <= i.keys() <= {"id", "ar", "bare", "genitive", "sector"}, i
         assert i["id"] not in ids and i["sector"] in SECTORS, i
         ids.add(i["id"])
         assert_arabic(i["ar"], i["id"])
-        assert_arabic(i.get("genitive", []), i["id"])
+        assert_arabic(i.get("genitive", []) + i.get("bare", []), i["id"])
     sectors = {i["id"]: i["sector"] for i in load("institutions.yaml")}
     assert sectors["army"] == "MIL" and sectors["police"] == "COP" and sectors["intelligence"] == "SPY"
     assert (

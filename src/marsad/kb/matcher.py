@@ -29,7 +29,8 @@ class Entry:
     code: str | None = None
     sector: str | None = None
     name: str | None = None
-    # name | adj | gen | plural | bare_plural (only after a noun) | short | surname
+    # name | adj | bare (an adjective too: not after a definite noun) | gen | bare_gen (an adjective too:
+    # only with a country after it) | plural | bare_plural (only after a noun) | short | surname
     # | fixed (a generic that takes no country) | people (a group word for leaders)
     form: str = "name"
 
@@ -81,6 +82,9 @@ def _add_orgs(b: Compiled, kb: KBData) -> None:
     for inst in kb.institutions:
         for form in inst.get("ar") or []:
             b.add(form, Entry("institution", str(inst["id"]), None, inst.get("sector"), form="adj"))
+        for form in inst.get("bare") or []:
+            kind = "bare" if form.startswith("ال") else "bare_gen"
+            b.add(form, Entry("institution", str(inst["id"]), None, inst.get("sector"), form=kind))
         for form in inst.get("genitive") or []:
             b.add(form, Entry("institution", str(inst["id"]), None, inst.get("sector"), form="gen"))
 
