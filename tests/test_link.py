@@ -137,11 +137,13 @@ def test_a_broken_plural_without_the_article_gives_a_noun_its_country_but_stands
         "أكد حق الشعوب في الدفاع عن نفسها",
         "اندلعت أزمة دبلوماسية بين البلدين",
         "عاد من جولة خارجية",
+        "اتفقا على ترسيم الحدود البحرية",
+        "تجري الانتخابات البلدية الشهر المقبل",
     ],
 )
-def test_a_ministry_word_used_as_an_adjective_or_an_act_names_no_ministry(text):
+def test_an_institution_word_used_as_an_adjective_or_an_act_names_no_institution(text):
     _, mentions = link_text(text, "2018-01-01")
-    assert not [m for m in mentions if (m.kb_id or "").endswith("_ministry")]
+    assert not [m for m in mentions if (m.kb_id or "").startswith("institution:")]
 
 
 @pytest.mark.parametrize(
@@ -151,14 +153,15 @@ def test_a_ministry_word_used_as_an_adjective_or_an_act_names_no_ministry(text):
         ("وقال المتحدث باسم الخارجية المصرية إن", "EGY"),
         ("وقالت خارجية مصر إن", "EGY"),
         ("والتقى وزيرا الدفاع والخارجية الأمريكيين", "USA"),
+        ("وأعلنت البحرية الأمريكية أن", "USA"),
     ],
 )
-def test_a_ministry_word_standing_for_the_ministry_still_names_it(text, code):
+def test_an_institution_word_standing_for_the_institution_still_names_it(text, code):
     _, mentions = link_text(text, "2018-01-01")
-    assert [m.code for m in mentions if (m.kb_id or "").endswith("_ministry")][-1:] == [code]
+    assert [m.code for m in mentions if (m.kb_id or "").startswith("institution:")][-1:] == [code]
 
 
-def test_a_demonym_after_an_adjectival_ministry_word_names_its_country():
+def test_a_demonym_after_an_adjectival_institution_word_names_its_country():
     _, mentions = link_text("انتقد السياسة الخارجية الأمريكية في المنطقة", "2018-01-01")
     assert [(m.text, m.code, m.kind) for m in mentions] == [("الأمريكية", "USA", "demonym")]
 
