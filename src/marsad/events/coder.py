@@ -54,11 +54,33 @@ TARGET_PLACE_PREPS = frozenset({"في"})
 OBJECT_PREPS = RECIPIENT_PREPS | TARGET_PLACE_PREPS  # every trigger's recipients may follow these
 
 
+@dataclass(slots=True, frozen=True)
+class Telling:
+    """The sentence an event was first told in: where its contexts, attribution and place are read.
+
+    They are filled in by ``describe`` only for events that are output. The model coder pools about
+    five times more candidate events than it keeps, so reading these for every candidate cost it ~4%.
+    """
+
+    unit: Unit
+    cands: list[Cand]
+    trigger_start: int | None  # normalised offset of the event's trigger; None: read from the sentence
+    title_norm: str  # the article's title, normalised: its contexts are every event's
+
+    def describe(self, event: Event) -> None:
+        event.context = contexts_for(self.unit.norm.text, self.title_norm)
+        event.attribution = attribution(self.unit, self.cands, self.trigger_start)
+        event.location = location_for(self.unit.text)
+
+
+Told = tuple[Event, Telling]
+
+
 @dataclass(slots=True)
 class _State:
     title_norm: str = ""  # the article's title, normalised: its contexts are every event's
     last_actors: list[Party] = field(default_factory=list)
-    events: dict[tuple[str, frozenset[str], frozenset[str]], Event] = field(default_factory=dict)
+    events: dict[tuple[str, frozenset[str], frozenset[str]], Told] = field(default_factory=dict)
 
 
 def _marks_before(marks: list[Hit[Marker]], pos: int, window: int, kinds: set[str]) -> bool:
@@ -467,14 +489,22 @@ Analysed = tuple[Unit, list[Hit[Trigger]], list[Hit[Marker]], list[Cand]]
 
 def code_analysed(article: Article, analysed: list[Analysed], dating: Dating | None = None) -> list[Event]:
     """Code sentences already analysed (triggers, markers, candidates), e.g. by the model's views."""
+    told = code_told(article, analysed, dating)
+    for event, telling in told:
+        telling.describe(event)
+    return [event for event, _ in told]
+
+
+def code_told(article: Article, analysed: list[Analysed], dating: Dating | None = None) -> list[Told]:
+    """``code_analysed`` with each event's telling, its contexts, attribution and place not yet read."""
     dating = dating if dating is not None else Dating.of(article, units(article))
     state = _State(normalize_text(article.title or ""))
     for unit, hits, marks, cands in analysed:
         _code_unit(unit, hits, marks, cands, dating, state)
-    events = list(state.events.values())
-    for n, event in enumerate(events):
+    told = list(state.events.values())
+    for n, (event, _) in enumerate(told):
         event.id = f"{article.id}/e{n}"
-    return events
+    return told
 
 
 def _published_day(published: str | None) -> dt.date | None:
@@ -523,32 +553,31 @@ def _add_event(
     key = (etype, frozenset(map(party_key, actors)), frozenset(map(party_key, recipients)))
     evidence = Evidence(unit.text, unit.start, unit.start + len(unit.text))
     if key in state.events:
-        if all(e.start != evidence.start for e in state.events[key].evidence):
-            state.events[key].evidence.append(evidence)
-            merge_date(state.events[key], *event_date(unit, dating))
+        event = state.events[key][0]
+        if all(e.start != evidence.start for e in event.evidence):
+            event.evidence.append(evidence)
+            merge_date(event, *event_date(unit, dating))
         return
     mode = trig.mode if etype == trig.type and ontology.is_valid(etype, trig.mode) else None
     cameo = ontology.cameo(etype, mode)
     date, precision, historical = event_date(unit, dating)
-    state.events[key] = Event(
+    event = Event(
         id="",
         type=etype,
         mode=mode,
-        context=contexts_for(unit.norm.text, state.title_norm),
         cameo=cameo,
         goldstein=ontology.goldstein(cameo),
         quad=ontology.quad(etype),
         actors=_dedup(actors),
         recipients=_dedup(recipients),
         initiator=initiator,
-        attribution=attribution(unit, cands, hit.start),
         date=date,
         date_precision=precision,
         historical=historical,
-        location=location_for(unit.text),
         evidence=[evidence],
         confidence=round(trig.weight * (0.9 if not unit.is_title else 0.8), 3),
     )
+    state.events[key] = (event, Telling(unit, cands, hit.start, state.title_norm))
 
 
 def _dedup(parties: list[Party]) -> list[Party]:

@@ -21,9 +21,7 @@ import numpy as np
 
 from marsad.evaluate import UNDIRECTED
 from marsad.events import ontology
-from marsad.events.attribution import attribution
-from marsad.events.coder import event_date, merge_date
-from marsad.events.context import contexts_for, location_for
+from marsad.events.coder import Telling, Told, event_date, merge_date
 from marsad.events.units import party_key
 from marsad.models.features import UnitView, role_features, type_features
 from marsad.models.linear import LinearModel
@@ -249,7 +247,15 @@ def decode(
 
 def events_from(views: list[UnitView], choices: list[Choice], article_id: str) -> list[Event]:
     """One event per (type, actor keys, recipient keys), keeping every sentence as evidence."""
-    events: dict[tuple[str, frozenset[str], frozenset[str]], Event] = {}
+    told = told_from(views, choices, article_id)
+    for event, telling in told:
+        telling.describe(event)
+    return [event for event, _ in told]
+
+
+def told_from(views: list[UnitView], choices: list[Choice], article_id: str) -> list[Told]:
+    """``events_from`` with each event's telling, its contexts, attribution and place not yet read."""
+    events: dict[tuple[str, frozenset[str], frozenset[str]], Told] = {}
     title = next((v.unit.norm.text for v in views if v.unit.is_title), "")
     for c in choices:
         p, actors, recipients, key = c.proposal, c.actors, c.recipients, c.key
@@ -260,18 +266,19 @@ def events_from(views: list[UnitView], choices: list[Choice], article_id: str) -
         unit = view.unit
         evidence = Evidence(unit.text, unit.start, unit.start + len(unit.text))
         if key in events:
-            if all(e.start != evidence.start for e in events[key].evidence):
-                events[key].evidence.append(evidence)
-                merge_date(events[key], *event_date(unit, view.dating))
-            if directed and not events[key].recipients:
-                _set_direction(events[key], p, *directed)
+            event = events[key][0]
+            if all(e.start != evidence.start for e in event.evidence):
+                event.evidence.append(evidence)
+                merge_date(event, *event_date(unit, view.dating))
+            if directed and not event.recipients:
+                _set_direction(event, p, *directed)
             continue
-        events[key] = _event(p, view, actors, recipients, evidence, title)
+        events[key] = _told(p, view, actors, recipients, evidence, title)
         if directed:
-            _set_direction(events[key], p, *directed)
+            _set_direction(events[key][0], p, *directed)
     out = list(events.values())
-    for n, e in enumerate(out):
-        e.id = f"{article_id}/e{n}"
+    for n, (event, _) in enumerate(out):
+        event.id = f"{article_id}/e{n}"
     return out
 
 
@@ -319,33 +326,31 @@ def _set_direction(event: Event, p: Proposal, actors: list[str], recipients: lis
     event.initiator = event.actors[0]
 
 
-def _event(
+def _told(
     p: Proposal, view: UnitView, actors: list[str], recipients: list[str], evidence: Evidence, title: str
-) -> Event:
+) -> Told:
     """A new event of proposal ``p`` read in ``view``; ``title`` is the article's normalised title."""
     date, precision, historical = event_date(view.unit, view.dating)
     mode = trigger_mode(view, p.type)
     cameo = ontology.cameo(p.type, mode)
     role_conf = float(p.p_roles[[p.keys.index(k) for k in actors], 1].mean())
     trigger = next((h.start for h in view.trig_hits if any(t.type == p.type for t in h.payloads)), None)
-    return Event(
+    event = Event(
         id="",
         type=p.type,
         mode=mode,
-        context=contexts_for(view.unit.norm.text, title),
         cameo=cameo,
         goldstein=ontology.goldstein(cameo),
         quad=ontology.quad(p.type),
         actors=[p.parties[k] for k in actors],
         recipients=[p.parties[k] for k in recipients],
-        attribution=attribution(view.unit, view.cands, trigger),
         date=date,
         date_precision=precision,
         historical=historical,
-        location=location_for(view.unit.text),
         evidence=[evidence],
         confidence=round(p.p_type * role_conf, 3),
     )
+    return event, Telling(view.unit, view.cands, trigger, title)
 
 
 def trigger_mode(view: UnitView, etype: str) -> str | None:

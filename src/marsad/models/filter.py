@@ -21,7 +21,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from marsad.evaluate import make_key
-from marsad.events.coder import code_analysed, merge_date
+from marsad.events.coder import Telling, code_told, merge_date
 from marsad.events.units import party_key
 from marsad.models.decode import (
     ROLE_LABELS,
@@ -30,9 +30,9 @@ from marsad.models.decode import (
     Models,
     Proposal,
     assign_roles,
-    events_from,
     propose,
     sentence_type_scores,
+    told_from,
 )
 from marsad.models.features import UnitView, role_features
 from marsad.models.trees import Row, TreeEnsemble
@@ -50,6 +50,7 @@ MODEL_READINGS = 2  # the reranker's best readings of each proposal that enter t
 class Pooled:
     key: Key
     events: list[Event] = field(default_factory=list)
+    tellings: list[Telling] = field(default_factory=list)  # each event's, read only for a kept event
     sources: set[str] = field(default_factory=set)
     features: Row = field(default_factory=dict)
     traits: list[str] = field(default_factory=list)  # what kind of event it is (``traits``)
@@ -171,13 +172,14 @@ def pool(article: Article, views: list[UnitView], models: Models) -> list[Pooled
     proposals = propose(views, models, max(MIN_P, min(wide.type, wide.type_with_trigger)), type_scores, wide)
     choices = assign_roles(views, proposals, th, models.readings, None)  # propose kept accepted types only
     readings = _best_readings(choices)
-    model_events = events_from(views, [c for c in choices if c.rank < MODEL_READINGS], article.id)
-    rule_events = code_analysed(article, analysed, views[0].dating if views else None)
+    model_events = told_from(views, [c for c in choices if c.rank < MODEL_READINGS], article.id)
+    rule_events = code_told(article, analysed, views[0].dating if views else None)
     pooled: dict[Key, Pooled] = {}
-    for source, events in (("model", model_events), ("rule", rule_events)):
-        for e in events:
+    for source, told in (("model", model_events), ("rule", rule_events)):
+        for e, telling in told:
             p = pooled.setdefault(event_key(e), Pooled(event_key(e)))
             p.events.append(e)
+            p.tellings.append(telling)
             p.sources.add(source)
     scorer = _Scorer(views, models, type_scores)
     scorer.remember(proposals)
@@ -385,6 +387,8 @@ def select(pooled: list[Pooled], models: Models, article_id: str) -> list[Event]
     ):
         p = pooled[i]
         event = p.events[0]  # the model's reading when both proposed this event (it is pooled first)
+        for telling in p.tellings[:1]:
+            telling.describe(event)
         seen = {ev.start for ev in event.evidence}
         for other in p.events[1:]:
             event.evidence += [ev for ev in other.evidence if ev.start not in seen]
