@@ -313,3 +313,15 @@ def test_babylon_is_an_iraqi_place_not_apple_behind_a_preposition():
     _, mentions = link_text("أعلن نشطاء في بابل أن تظاهرة خرجت. وقالت آبل إن", "2018-07-20")
     linked = [(m.text, m.code) for m in mentions if m.code in ("IRQ", "MNC")]
     assert linked == [("بابل", "IRQ"), ("آبل", "MNC")]
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("رفضت إيران الشروط. ويسعى الكونجرس إلى إلغاء الاتفاق مع إيران", "USA"),
+        ("وصوت الكنيست على القانون", "ISR"),
+    ],
+)
+def test_a_house_known_as_one_country_s_seat_is_that_country_s_without_a_demonym(text, code):
+    _, mentions = link_text(text, "2015-08-01")
+    assert [m.code for m in mentions if m.sector == "LEG"] == [code]

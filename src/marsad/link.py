@@ -222,6 +222,8 @@ def _compose_one(hits: list[Hit[Entry]], i: int, text: str) -> tuple[_Phrase, in
         return _Phrase(hit.start, hit.end, head, country=head.code), i + 1
     owner, j, end = _owner_after(hits, i, head.kind, text)
     country = owner.code if owner else None
+    if country is None and (seat := _entry(hit, "seat")) is not None:
+        country = seat.code  # "الكونغرس" with no demonym after it is the American one
     if country is None and head.kind in ("institution", "generic"):
         country = _country_in(hits, j, text, end)
     if country is None and head.kind == "role" and head.code:
