@@ -76,6 +76,13 @@ class Telling:
 Told = tuple[Event, Telling]
 
 
+def described(told: list[Told]) -> list[Event]:
+    """The events, each with the contexts, attribution and place of the sentence it was told in."""
+    for event, telling in told:
+        telling.describe(event)
+    return [event for event, _ in told]
+
+
 @dataclass(slots=True)
 class _State:
     title_norm: str = ""  # the article's title, normalised: its contexts are every event's
@@ -489,10 +496,7 @@ Analysed = tuple[Unit, list[Hit[Trigger]], list[Hit[Marker]], list[Cand]]
 
 def code_analysed(article: Article, analysed: list[Analysed], dating: Dating | None = None) -> list[Event]:
     """Code sentences already analysed (triggers, markers, candidates), e.g. by the model's views."""
-    told = code_told(article, analysed, dating)
-    for event, telling in told:
-        telling.describe(event)
-    return [event for event, _ in told]
+    return described(code_told(article, analysed, dating))
 
 
 def code_told(article: Article, analysed: list[Analysed], dating: Dating | None = None) -> list[Told]:

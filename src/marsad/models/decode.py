@@ -21,7 +21,7 @@ import numpy as np
 
 from marsad.evaluate import UNDIRECTED
 from marsad.events import ontology
-from marsad.events.coder import Telling, Told, event_date, merge_date
+from marsad.events.coder import Telling, Told, described, event_date, merge_date
 from marsad.events.units import party_key
 from marsad.models.features import UnitView, role_features, type_features
 from marsad.models.linear import LinearModel
@@ -247,10 +247,7 @@ def decode(
 
 def events_from(views: list[UnitView], choices: list[Choice], article_id: str) -> list[Event]:
     """One event per (type, actor keys, recipient keys), keeping every sentence as evidence."""
-    told = told_from(views, choices, article_id)
-    for event, telling in told:
-        telling.describe(event)
-    return [event for event, _ in told]
+    return described(told_from(views, choices, article_id))
 
 
 def told_from(views: list[UnitView], choices: list[Choice], article_id: str) -> list[Told]:
