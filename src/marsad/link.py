@@ -538,11 +538,9 @@ def _qualifies_noun(text: str, start: int, end: int) -> bool:
     if text.startswith(" عن", end) and not text[end + 3 : end + 4].isalpha():
         return True
     word_start, glued = attached_letters(text, start)
-    before = text[max(0, word_start - 20) : word_start]
-    words_before = before.split()
-    if glued or not before.endswith(" ") or not words_before:
+    if glued or text[word_start - 1 : word_start] != " ":
         return False
-    prev = words_before[-1]
+    prev = word_before(text, word_start, 20)
     return bool(_DEFINITE.fullmatch(prev)) and without_conjunction(prev, NOT_NOUNS) not in NOT_NOUNS
 
 
