@@ -294,7 +294,7 @@ def test_generic_schema() -> None:
 
 def test_generic_and_institution_aliases_do_not_overlap() -> None:
     """The same word in both files would give the compiler two readings; keep one."""
-    inst = {normalize_text(a) for i in load("institutions.yaml") for a in i["ar"]}
+    inst = {normalize_text(a) for i in load("institutions.yaml") for a in i["ar"] + i.get("bare", [])}
     gen = {normalize_text(a) for g in load("generic.yaml") for a in g["ar"]}
     assert not inst & gen, sorted(inst & gen)
 
