@@ -336,3 +336,19 @@ def test_threshold_search_decoding_is_the_same_with_remembered_roles():
     assert len(memo) == 6  # three proposals under two settings of the role thresholds
     th = Thresholds(actor=0.5, recipient=0.5)
     assert _system(props, th, hist) == {"d": [make_key("ACCUSE", ["EGY"], ["ISR"])]}  # PROTEST: historical
+
+
+def test_a_domestic_events_recipient_is_another_mention_of_its_key_than_the_actor():
+    from marsad.models import load_coder, model_path
+    from marsad.models.align import article_views
+    from marsad.models.decode import Choice, events_from, propose
+    from marsad.pipeline import process, text_document
+
+    text = "اتهم الرئيس المصري جماعة الإخوان المسلمين بالتحريض على العنف في مصر"
+    article = process(text_document(text, "2024-01-01"), events=False)[0]
+    views = article_views(article)
+    accuse = next(p for p in propose(views, load_coder(model_path()).models, 0.0) if p.type == "ACCUSE")
+    [event] = events_from(views, [Choice(accuse, ["EGY"], ["EGY"])], "doc")
+    [actor], [recipient] = event.actors, event.recipients
+    assert actor.text == "الرئيس المصري"
+    assert recipient.code == "EGY" and recipient.span != actor.span and recipient.kb_id != actor.kb_id

@@ -340,7 +340,7 @@ def _told(
         goldstein=ontology.goldstein(cameo),
         quad=ontology.quad(p.type),
         actors=[p.parties[k] for k in actors],
-        recipients=[p.parties[k] for k in recipients],
+        recipients=_recipient_parties(p, view, actors, recipients),
         date=date,
         date_precision=precision,
         historical=historical,
@@ -348,6 +348,25 @@ def _told(
         confidence=round(p.p_type * role_conf, 3),
     )
     return event, Telling(view.unit, view.cands, trigger, title)
+
+
+def _recipient_parties(p: Proposal, view: UnitView, actors: list[str], recipients: list[str]) -> list[Party]:
+    """The recipients' mentions; for a key on both sides, another mention of it than the actor's.
+
+    A domestic event ("اتهمت الحكومة المصرية المعارضة المصرية") has one key on both sides, and a key's
+    representative is its first mention: without this the user would read the actor as its own
+    recipient. Only a sentence that names the key once shows the same mention on both sides.
+    """
+    out = []
+    for k in recipients:
+        party = p.parties[k]
+        if k in actors:
+            others = [q for c in view.cands for q in c.parties if party_key(q) == k and q.span != party.span]
+            # Another entity before another mention of the same one ("ترامب" ... "الرئيس الأمريكي").
+            others.sort(key=lambda q: q.kb_id is not None and q.kb_id == party.kb_id)
+            party = others[0] if others else party
+        out.append(party)
+    return out
 
 
 def trigger_mode(view: UnitView, etype: str) -> str | None:
