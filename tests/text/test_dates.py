@@ -146,6 +146,29 @@ def test_years() -> None:
     assert (m.text, m.iso()) == ("2012", "2012")
 
 
+@pytest.mark.parametrize("text", ["وفي أواخر 2014، ذكر تقرير", "مطلع 2014", "منذ 2014 وهو", "صيف 2014"])
+def test_a_bare_year_after_a_period_word_is_that_year(text: str) -> None:
+    m = one(text, REF)
+    assert (m.text, m.iso(), m.precision) == ("2014", "2014", "year")
+
+
+def test_a_bare_number_after_a_period_word_is_no_year_when_it_cannot_be_one() -> None:
+    assert find_dates("حتى 1500 شخص", REF) == [] and find_dates("منذ 2803 قضية", REF) == []
+
+
+def test_a_chronology_line_is_dated_by_the_year_it_opens_with() -> None:
+    """ "في مثل هذا اليوم" pages list "1993 - event ... في 31 يوليو": the line's year comes first."""
+    found = find_dates("1993 - إسرائيل تشن عملية ضد مواقع لحزب الله انتهت في 31 يوليو", REF)
+    assert (found[0].text, found[0].iso()) == ("1993", "1993")
+    assert find_dates("وقال إن 1993 - 1994 كانت", REF) == []  # a range inside a sentence is no chronology
+
+
+def test_the_month_after_shahr_is_a_month_not_a_duration() -> None:
+    """ "خلال شهر مايو" is "during May"; "خلال شهر" alone is "within a month"."""
+    assert one("خلال شهر مايو", REF).iso() == "2018-05"
+    assert one("خلال شهر", REF).iso() == "2018-06"
+
+
 # ------------------------------------------------------------------------------------------ hijri
 
 
