@@ -6,6 +6,7 @@ import pytest
 
 from marsad.events.coder import code
 from marsad.events.lexicon import REFERENT_CHECK
+from marsad.events.units import prep_before
 from marsad.pipeline import extract, process, text_document
 
 SEED = "examples/seed_page.txt"
@@ -64,6 +65,13 @@ def test_a_self_reference_is_a_party():
     doc.outlet = "عكاظ (Okaz)"
     events = [e for a in process(doc, use_model=False) for e in a.events]
     assert ("ACCUSE", ("SAU",), ("EGY",)) in _keys(events)
+
+
+def test_abbara_an_is_the_verb_expressed_and_its_subject_the_actor():
+    """ "عبر" before a mention is "via" unless "عن" follows: "وعبر ماكرون عن دعمه" is Macron expressing."""
+    assert ("SUPPORT", ("FRA",), ("DEU",)) in _keys(_rule_events("وعبر ماكرون عن دعمه لميركل."))
+    via = "نقل الرسالة عبر قطر إلى حماس"
+    assert prep_before(via, via.index("قطر"), via.index("قطر") + 3) == "عبر"
 
 
 def test_negated_sentences_give_no_event():
@@ -170,7 +178,6 @@ def test_a_place_after_fi_is_the_target_of_the_verb_before_it():
 
 def test_the_governing_word_keeps_its_own_first_letter():
     """ "في" and "وسط" start with the letters of the conjunctions و ف; only a real conjunction goes."""
-    from marsad.events.units import prep_before
 
     for text, governing in [
         ("اجتمع الوزير في دمشق", "في"),
@@ -179,7 +186,7 @@ def test_the_governing_word_keeps_its_own_first_letter():
         ("وقال دمشق", "قال"),
         ("وبدمشق", "ب"),
     ]:
-        assert prep_before(text, len(text) - len("دمشق")) == governing, text
+        assert prep_before(text, len(text) - len("دمشق"), len(text)) == governing, text
 
 
 def test_dates_relative_to_publication_and_historical_flag():
@@ -209,11 +216,10 @@ def test_a_place_dateline_names_no_party():
 
 
 def test_the_preposition_fused_with_the_article_governs_the_mention():
-    from marsad.events.units import prep_before
 
     text = "أكد دعمه للحكومة اليمنية"
-    assert prep_before(text, text.index("للحكومة")) == "ل"
-    assert prep_before(text, text.index("دعمه")) == "اكد"
+    assert prep_before(text, text.index("للحكومة"), text.index("للحكومة") + len("للحكومة")) == "ل"
+    assert prep_before(text, text.index("دعمه"), text.index("دعمه") + len("دعمه")) == "اكد"
 
 
 def test_model_events_carry_the_mode_and_cameo_of_their_trigger():
