@@ -74,6 +74,12 @@ def test_abbara_an_is_the_verb_expressed_and_its_subject_the_actor():
     assert prep_before(via, via.index("قطر"), via.index("قطر") + 3) == "عبر"
 
 
+def test_the_party_after_a_verbal_noun_acts_when_the_recipient_follows_it():
+    """ "دعم باريس للبنان": Paris supports Lebanon; the French minister who conveys it is not the actor."""
+    text = "والتقى الرئيس اللبناني ميشال عون وزير الخارجية الفرنسي الذي أكد له دعم باريس للبنان."
+    assert ("SUPPORT", ("FRA",), ("LBN",)) in _keys(_rule_events(text))
+
+
 def test_negated_sentences_give_no_event():
     events = _rule_events("لم يلتق الرئيس الروسي فلاديمير بوتين الرئيس التركي رجب طيب أردوغان.")
     assert not [e for e in events if e.type == "CONSULT"]

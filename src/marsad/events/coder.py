@@ -183,7 +183,7 @@ def _frame(
     if trig.pos != "verb":
         actor_cand = _carried_out_by(unit.text, t_end, after)
     if actor_cand is None and trig.pos == "noun":
-        actor_cand = _nisba_agent(unit.text, t_end, after)
+        actor_cand = _nisba_agent(unit.text, t_end, after) or _genitive_agent(unit.text, t_end, after, trig)
     if actor_cand is None and trig.pos != "noun":
         actor_cand = _subject_before(unit.text, cands, before, t_start)
     if actor_cand is None:
@@ -283,6 +283,23 @@ def _nisba_agent(text: str, t_end: int, after: list[Cand]) -> Cand | None:
     if normalize_text(first.mention.text).endswith(PEOPLE_PLURALS):
         return None  # "لتهجير الفلسطينيين": people, the object of another noun, not an adjective
     return first if len(text[t_end : first.start].split()) <= 1 else None
+
+
+GENITIVE_AGENT_KINDS = frozenset({"person", "role", "state", "capital", "seat", "org", "institution"})
+
+
+def _genitive_agent(text: str, t_end: int, after: list[Cand], trig: Trigger) -> Cand | None:
+    """A party right after a verbal noun, itself followed by the noun's recipient, is its agent: "أكد
+    له دعم باريس للبنان" (Paris supports Lebanon), "إدانة مصر للهجوم على ..." (the genitive names the
+    doer, إضافة المصدر إلى فاعله). Without the recipient after it the genitive may be the object
+    ("دعم سوريا"), so it is left to the other frames.
+    """
+    if len(after) < 2 or text[t_end : after[0].start].strip():
+        return None
+    first, second = after[0], after[1]
+    if not is_bare(first) or first.mention.kind not in GENITIVE_AGENT_KINDS:
+        return None
+    return first if second.prep in trig.recipient_preps else None
 
 
 def rule_roles(
