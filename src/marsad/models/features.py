@@ -173,12 +173,15 @@ def role_features(view: UnitView, etype: str, key: str, cands: list[Cand], from_
         f"wb={orig_norm_before}",
         f"wa={_word_after(norm_text, _to_norm(unit, first.end))}",
     ]
+    # Nothing stands before the mention (``prep`` is empty): it opens its sentence, headline style
+    # ("الإيرانيون يتظاهرون", "بوتين يؤكد"). Reading "bare" (``is_bare``) here instead, any mention no
+    # preposition governs, lost out of fold: CV strict -0.0017, dev -0.0054 over twelve fold seeds.
     if first.mention.kind == "demonym" and not first.prep:
-        feats.append(f"adj_after_noun/t={t}")
+        feats.append(f"demonym_opens_sentence/t={t}")
     if len(first.parties) > 1:
         feats.append(f"group/t={t}")
     if view.cands and view.cands[0] is first and not first.prep:
-        feats.append(f"sentence_subject/t={t}")
+        feats.append(f"opens_sentence/t={t}")
     return feats + _aggregate(cands, t)
 
 
