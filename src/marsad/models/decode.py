@@ -361,10 +361,10 @@ def _recipient_parties(p: Proposal, view: UnitView, actors: list[str], recipient
     for k in recipients:
         party = p.parties[k]
         if k in actors:
-            others = [q for c in view.cands for q in c.parties if party_key(q) == k and q.span != party.span]
-            # Another entity before another mention of the same one ("ترامب" ... "الرئيس الأمريكي").
-            others.sort(key=lambda q: q.kb_id is not None and q.kb_id == party.kb_id)
-            party = others[0] if others else party
+            others = (q for c in view.cands for q in c.parties if party_key(q) == k and q.span != party.span)
+            # The first other entity, else the first other mention of the same one ("ترامب" ... "الرئيس
+            # الأمريكي"); ``min`` keeps the first of equals.
+            party = min(others, key=lambda q: q.kb_id is not None and q.kb_id == party.kb_id, default=party)
         out.append(party)
     return out
 

@@ -52,7 +52,7 @@ MIN_YEAR, MAX_YEAR = 1000, 2200
 #: Years in this range inside a numeric date are read as Hijri (no Gregorian news date is in it).
 HIJRI_NUMERIC_YEARS = (1300, 1500)
 #: Bare years after "في", "منذ", "أواخر" ... must look modern: "في 2803" is a count, not a year.
-BARE_FI_YEARS = (1900, 2099)
+BARE_YEARS = (1900, 2099)
 
 
 @dataclass(slots=True, frozen=True)
@@ -234,7 +234,7 @@ def _branches(p: dict[str, str]) -> list[str]:
         rf"(?:\s*[/(\-]\s*(?P<mon2>{p['MON']})\s*\)?|\s+(?P<mon2>{p['MON']}){rb})?(?:{p['RYEAR']}|{p['MMOD']})?{rb})",
         rf"(?P<b_yr>{lb}(?P<yc>{p['YCUE']})\s+(?P<y>\d{{4}})(?!\d|\s*[/.\-:]\d)"
         rf"(?:{p['HSUF']}|{p['GSUF']}){rb})",
-        rf"(?P<b_fy>(?<=(?:^|[^\w])[وف]?(?:{p['YBCUE']})\s+)(?P<y>\d{{4}})(?!\d|\s*[/.\-:%]\d|\s*%){p['GSUF']}{rb})",
+        rf"(?P<b_by>(?<=(?:^|[^\w])[وف]?(?:{p['YBCUE']})\s+)(?P<y>\d{{4}})(?!\d|\s*[/.\-:%]\d|\s*%){p['GSUF']}{rb})",
         # A chronology line: "1993 - إسرائيل تشن عملية ..." (the year it tells of, at its start).
         r"(?P<b_cy>(?<=^\s*)(?P<y>\d{4})(?=\s*[-–—]\s))",
         rf"(?P<b_rd>{lb}(?<!{p['TODAYPRE']}\s+)(?:{p['PART']}\s+)?(?P<rw>اليوم|{p['RELD']}){rb}(?!\s+{p['TODAYBLK']}{rb})"
@@ -437,7 +437,7 @@ def _year(m: regex.Match[str], ref: dt.date | None, g: _Grammar) -> _Res | None:
     y = int(m.group("y"))
     if _g(m, "hs"):
         return _Res(_hijri(y, 1, 1), "year", calendar="hijri")
-    if (_g(m, "b_fy") or _g(m, "b_cy")) and not BARE_FI_YEARS[0] <= y <= BARE_FI_YEARS[1]:
+    if (_g(m, "b_by") or _g(m, "b_cy")) and not BARE_YEARS[0] <= y <= BARE_YEARS[1]:
         return None
     if not MIN_YEAR <= y <= MAX_YEAR:
         return None
@@ -512,7 +512,7 @@ def _rel_duration(m: regex.Match[str], ref: dt.date | None, g: _Grammar) -> _Res
 _RESOLVERS = (
     ("b_iso", _numeric), ("b_ymd", _numeric), ("b_dmyn", _numeric), ("b_hd", _hijri_named),
     ("b_hy", _hijri_named), ("b_dmy", _textual), ("b_mdy", _textual), ("b_my", _textual), ("b_mm", _textual),
-    ("b_bm", _textual), ("b_yr", _year), ("b_fy", _year), ("b_cy", _year), ("b_rd", _rel_day),
+    ("b_bm", _textual), ("b_yr", _year), ("b_by", _year), ("b_cy", _year), ("b_rd", _rel_day),
     ("b_rw", _rel_weekday), ("b_rp", _rel_period), ("b_du", _rel_duration),
 )
 
