@@ -72,6 +72,9 @@ class _Phrase:
     person_entries: tuple[Entry, ...] = ()
     role: Entry | None = None
     org: str | None = None  # the organisation a title belongs to ("الأمين العام لحلف الناتو": nato)
+    # A minister named by portfolio ("وزير الطاقة الجزائري"): the people files do not say which ministry a
+    # minister held, so the one minister they list for the country that day is not necessarily this one.
+    by_portfolio: bool = False
 
 
 @dataclass(slots=True)
@@ -248,8 +251,10 @@ def _compose_one(hits: list[Hit[Entry]], i: int, text: str) -> tuple[_Phrase, in
     if head.form == "fixed":
         return _Phrase(hit.start, hit.end, head, country=head.code), i + 1
     owner, j, end = _owner_after(hits, i, head.kind, text)
+    by_portfolio = False
     if owner is None and any(e.form == "portfolio" for e in hit.payloads if e.kind == "role"):
         owner, j, end = _owner_after_portfolio(hits, i, text)
+        by_portfolio = owner is not None
     country = owner.code if owner else None
     if country is None and (seat := _entry(hit, "seat")) is not None:
         country = seat.code  # "الكونغرس" with no demonym after it is the American one
@@ -257,7 +262,7 @@ def _compose_one(hits: list[Hit[Entry]], i: int, text: str) -> tuple[_Phrase, in
         country = _country_in(hits, j, text, end)
     if country is None and head.kind == "role" and head.code:
         country = head.code  # fixed roles: خادم الحرمين الشريفين, المرشد الأعلى
-    phrase = _Phrase(hit.start, end, head, country=country, org=_org_of(owner))
+    phrase = _Phrase(hit.start, end, head, country=country, org=_org_of(owner), by_portfolio=by_portfolio)
     if head.kind in ("role", "counterpart"):
         phrase.role = head if head.kind == "role" else None
         # A second role after a counterpart word: "نظيره الرئيس الإيراني".
@@ -399,7 +404,7 @@ class _ArticleLinker:
         m.role = role_id
         m.sector = role.sector if role else "GOV"
         if phrase.country:
-            found = holder(role_id, phrase.country, self.day, phrase.org)
+            found = None if phrase.by_portfolio else holder(role_id, phrase.country, self.day, phrase.org)
             if found:
                 person, _ = found
                 m.kb_id, m.name = f"person:{person.id}", person.name
