@@ -51,7 +51,6 @@ GROUP_SIZES = (("ثلاث", 3), ("اربع", 4), ("خمس", 5))  # "الدول �
 CONFIDENCE = {"name": 0.95, "short": 0.85, "surname": 0.8, "role": 0.8, "entity": 0.9, "demonym": 0.6}
 GAP_CHARS = frozenset(" \t")
 SENIOR_RANK = ROLE_RANK["foreign_minister"]  # offices senior enough for a bare surname to name their holder
-MAX_PORTFOLIO_CHARS = 40  # how far after a minister his portfolio's demonym may lie
 MAX_PERSON_GAP = 3  # characters allowed between a role phrase and the name it introduces (", " etc.)
 
 
@@ -72,9 +71,6 @@ class _Phrase:
     person_entries: tuple[Entry, ...] = ()
     role: Entry | None = None
     org: str | None = None  # the organisation a title belongs to ("الأمين العام لحلف الناتو": nato)
-    # A minister named by portfolio ("وزير الطاقة الجزائري"): the people files do not say which ministry a
-    # minister held, so the one minister they list for the country that day is not necessarily this one.
-    by_portfolio: bool = False
 
 
 @dataclass(slots=True)
@@ -188,7 +184,7 @@ def _owner_after(hits: list[Hit[Entry]], i: int, kind: str, text: str) -> tuple[
 
     Returns the owner (or None), the index of the next hit and the end of the phrase so far.
     """
-    for form in {e.form for e in hits[i].payloads if e.kind == kind} - {"portfolio"}:
+    for form in {e.form for e in hits[i].payloads if e.kind == kind}:
         owner, j, end = _country_after(hits, i + 1, text, hits[i].end, form)
         if owner:
             return owner, j, end
@@ -215,32 +211,6 @@ def _country_in(hits: list[Hit[Entry]], j: int, text: str, end: int) -> str | No
     return entry.code if entry else None
 
 
-# One to three definite words between a minister and a demonym: his portfolio ("وزير التجارة الأمريكي",
-# "وزير الشؤون الإسلامية السعودي"). Words only: a comma or a particle ends the title.
-_PORTFOLIO = re.compile(r"^(?: و?ال[^\s,.:;!?\"'()«»]+){1,3} $")
-
-
-def _owner_after_portfolio(hits: list[Hit[Entry]], i: int, text: str) -> tuple[Entry | None, int, int]:
-    """The country of a minister named by portfolio: the first demonym after a run of definite words.
-
-    Only ministries of foreign affairs, defence, interior and finance are roles of their own, so "وزير
-    العدل الأمريكي" read as a bare "وزير" and took the article's country. A hit inside the portfolio
-    ("الإعلام" in "وزير الإعلام اليمني" is also the press) belongs to the title and is passed over; a
-    plural demonym is not the minister's ("الوزير الممثلين الأمريكيين").
-    """
-    for k in range(i + 1, len(hits)):
-        if not _PORTFOLIO.match(text[hits[i].end : hits[k].start]):
-            if hits[k].start - hits[i].end > MAX_PORTFOLIO_CHARS:
-                break
-            continue
-        entry = _entry(hits[k], "demonym")
-        singular = hits[k].key.endswith(("ي", "يه", "ية"))
-        if entry and entry.code and singular and entry.form == "name" and not entry.ref.startswith("org:"):
-            return entry, k + 1, hits[k].end
-        break  # the first name after the portfolio is not a demonym: the title ended before it
-    return None, i + 1, hits[i].end
-
-
 def _compose_one(hits: list[Hit[Entry]], i: int, text: str) -> tuple[_Phrase, int]:
     hit = hits[i]
     head = _primary(hit)
@@ -251,10 +221,6 @@ def _compose_one(hits: list[Hit[Entry]], i: int, text: str) -> tuple[_Phrase, in
     if head.form == "fixed":
         return _Phrase(hit.start, hit.end, head, country=head.code), i + 1
     owner, j, end = _owner_after(hits, i, head.kind, text)
-    by_portfolio = False
-    if owner is None and any(e.form == "portfolio" for e in hit.payloads if e.kind == "role"):
-        owner, j, end = _owner_after_portfolio(hits, i, text)
-        by_portfolio = owner is not None
     country = owner.code if owner else None
     if country is None and (seat := _entry(hit, "seat")) is not None:
         country = seat.code  # "الكونغرس" with no demonym after it is the American one
@@ -262,7 +228,7 @@ def _compose_one(hits: list[Hit[Entry]], i: int, text: str) -> tuple[_Phrase, in
         country = _country_in(hits, j, text, end)
     if country is None and head.kind == "role" and head.code:
         country = head.code  # fixed roles: خادم الحرمين الشريفين, المرشد الأعلى
-    phrase = _Phrase(hit.start, end, head, country=country, org=_org_of(owner), by_portfolio=by_portfolio)
+    phrase = _Phrase(hit.start, end, head, country=country, org=_org_of(owner))
     if head.kind in ("role", "counterpart"):
         phrase.role = head if head.kind == "role" else None
         # A second role after a counterpart word: "نظيره الرئيس الإيراني".
@@ -329,11 +295,7 @@ class _ArticleLinker:
     def _person(self, m: Mention, phrase: _Phrase) -> Mention | None:
         entry = self._choose_person(phrase)
         if entry is None:
-            # "وزير الطاقة الجزائري صالح خيري": the name is no one we know (here only a namesake's surname),
-            # but the title and demonym before it still name an Algerian minister. Without a country the
-            # title may be a word of a name or a phrase ("أمير عياد", "رئيس شرف"): nothing is named.
-            titled = phrase.head.kind in ("role", "counterpart") and phrase.country is not None
-            return self._role(m, phrase) if titled else None
+            return None
         person = self.index.people[entry.ref]
         if entry.form == "name" or phrase.role is not None:
             self.full_named.add(person.id)
@@ -404,7 +366,7 @@ class _ArticleLinker:
         m.role = role_id
         m.sector = role.sector if role else "GOV"
         if phrase.country:
-            found = None if phrase.by_portfolio else holder(role_id, phrase.country, self.day, phrase.org)
+            found = holder(role_id, phrase.country, self.day, phrase.org)
             if found:
                 person, _ = found
                 m.kb_id, m.name = f"person:{person.id}", person.name

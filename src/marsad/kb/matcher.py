@@ -96,8 +96,6 @@ def _add_roles(b: Compiled, kb: KBData) -> None:
             b.add(form, Entry("role", r["role"], fixed, r.get("sector", "GOV"), form="adj"))
         for form in r.get("gen") or []:
             b.add(form, Entry("role", r["role"], fixed, r.get("sector", "GOV"), form="gen"))
-        for form in r.get("portfolio") or []:  # "وزير" + "التجارة" + "الأمريكي": see link.py
-            b.add(form, Entry("role", r["role"], fixed, r.get("sector", "GOV"), form="portfolio"))
         for form in r.get("pronouns") or []:  # one entry per pronoun: "جلالته" stands for kings and sultans
             b.add(form, Entry("honorific", normalize_text(form), sector=r.get("sector", "GOV")))
 
