@@ -135,6 +135,7 @@ def test_a_broken_plural_without_the_article_gives_a_noun_its_country_but_stands
         "تحسنت العلاقات الدبلوماسية بين البلدين",
         "رفض التدخل في الشؤون الداخلية",
         "أكد حق الشعوب في الدفاع عن نفسها",
+        "شدد على أهمية المحافظة على الاتفاق",
         "اندلعت أزمة دبلوماسية بين البلدين",
         "عاد من جولة خارجية",
         "اتفقا على ترسيم الحدود البحرية",
@@ -150,15 +151,43 @@ def test_an_institution_word_used_as_an_adjective_or_an_act_names_no_institution
     ("text", "code"),
     [
         ("وأعلنت الخارجية الروسية أن", "RUS"),
-        ("وقال المتحدث باسم الخارجية المصرية إن", "EGY"),
+        ("وقال مسؤول في الخارجية المصرية إن", "EGY"),
         ("وقالت خارجية مصر إن", "EGY"),
         ("والتقى وزيرا الدفاع والخارجية الأمريكيين", "USA"),
         ("وأعلنت البحرية الأمريكية أن", "USA"),
+        ("قالت روسيا إن روسيا ترفض. وأعلنت الخارجية عن استدعاء السفير", "RUS"),
     ],
 )
 def test_an_institution_word_standing_for_the_institution_still_names_it(text, code):
     _, mentions = link_text(text, "2018-01-01")
     assert [m.code for m in mentions if (m.kb_id or "").startswith("institution:")][-1:] == [code]
+
+
+def test_a_spokesperson_is_one_party_with_the_institution_it_speaks_for():
+    text = (
+        "وقالت المتحدثة باسم وزارة الخارجية القطرية إن. وقال المتحدث باسم الجيش الإسرائيلي إن. "
+        "وقال المتحدث الرسمي باسم البرلمان المصري إن"
+    )
+    _, mentions = link_text(text, "2018-05-01")
+    assert [(m.code, m.sector, m.role) for m in mentions] == [
+        ("QAT", "GOV", "spokesperson"), ("ISR", "MIL", "spokesperson"), ("EGY", "LEG", "spokesperson")
+    ]
+    assert mentions[1].name == "Avichay Adraee"  # the army's spokesperson, not another Israeli one
+    assert mentions[2].name is None  # no parliament spokesperson is on file
+
+
+def test_a_title_that_is_also_a_common_noun_needs_its_owner_or_a_name():
+    text = (
+        "وقال السفير خميس الجهيناوي، المستشار الدبلوماسي للرئيس، إن مستشار الأمن القومي الأمريكي زار "
+        "تونس. واتصلت المستشارة الألمانية بمستشار النمسا، ثم التقت المستشارة أنغيلا ميركل"
+    )
+    _, mentions = link_text(text, "2017-05-01")
+    chancellors = [(m.text, m.code) for m in mentions if m.role == "prime_minister"]
+    assert chancellors == [
+        ("المستشارة الألمانية", "DEU"), ("مستشار النمسا", "AUT"), ("المستشارة أنغيلا ميركل", "DEU")
+    ]
+    advisers = [(m.text, m.code, m.role) for m in mentions if m.kb_id == "institution:authorities"]
+    assert advisers == [("المستشار", "TUN", None), ("مستشار الأمن القومي الأمريكي", "USA", None)]
 
 
 def test_a_demonym_after_an_adjectival_institution_word_names_its_country():

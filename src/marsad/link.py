@@ -44,6 +44,7 @@ KIND_PRIORITY = (
     "place",
     "demonym",
     "self",
+    "act",
 )
 PARTY_KINDS = frozenset({"person", "org", "role", "state", "seat", "capital", "institution", "counterpart"})
 LEADER_KINDS = frozenset({"person", "role", "counterpart"})  # what "الزعيمان", "الوزيران" stand for
@@ -71,6 +72,7 @@ class _Phrase:
     person_entries: tuple[Entry, ...] = ()
     role: Entry | None = None
     org: str | None = None  # the organisation a title belongs to ("الأمين العام لحلف الناتو": nato)
+    sector: str | None = None  # the institution a spokesperson speaks for, when it is not the title's own
 
 
 @dataclass(slots=True)
@@ -109,17 +111,19 @@ _DEPUTY = re.compile(r"نائب|مساعد")
 
 
 def holder(
-    role: str, country: str, day: dt.date | None, org: str | None = None
+    role: str, country: str, day: dt.date | None, org: str | None = None, sector: str | None = None
 ) -> tuple[Person, Office] | None:
     """Who held ``role`` in ``country`` (or in ``org``) on ``day`` (the current holder when no day is known).
 
-    None when several people held it that day and nothing tells them apart (UN envoys, ministers): a
-    wrong name is worse than none.
+    ``sector`` keeps only offices in it: the army's spokesperson, not the foreign ministry's. None when
+    several people held it that day and nothing tells them apart (UN envoys, ministers): a wrong name is
+    worse than none.
     """
     active = [
         (office, person)
         for office, person in _index().holders.get((role, country), [])
-        if (day is None and office.end is None) or (day is not None and office.active(day))
+        if ((day is None and office.end is None) or (day is not None and office.active(day)))
+        and sector in (None, office.sector)
     ]
     wanted = org if any(office.org == org for office, _ in active) else None  # None: the state's own office
     if wanted is not None or any(office.org is None for office, _ in active):
@@ -150,12 +154,23 @@ def _compose(hits: list[Hit[Entry]], text: str) -> list[_Phrase]:
     i = 0
     while i < len(hits):
         hit = hits[i]
+        if _primary(hit).kind == "act":  # "الدفاع عن", "المحافظة على": an act, not the institution
+            i += 1
+            continue
         if _primary(hit).form == "bare" and _qualifies_noun(text, hit.start, hit.end):
             i += 1  # an adjective: a demonym after it ("السياسة الخارجية الأمريكية") stands on its own
             continue
-        phrase, i = _compose_one(hits, i, text)
-        if phrase.head.form != "bare_gen" or phrase.country:  # "أزمة دبلوماسية": no country, an adjective
-            phrases.append(phrase)
+        phrase, j = _compose_one(hits, i, text)
+        if phrase.head.form in ("bare_gen", "owned") and not (phrase.country or phrase.person_entries):
+            # Without an owner or a name, "دبلوماسية" is an adjective ("أزمة دبلوماسية") and "المستشار" an
+            # adviser ("المستشار السياسي"): an official, if the KB lists the word as an institution too.
+            official = _entry(hit, "institution") if phrase.head.kind == "role" else None
+            if official is None:
+                i = j
+                continue
+            phrase, j = _compose_one(hits, i, text, official)
+        phrases.append(phrase)
+        i = j
     return phrases
 
 
@@ -171,7 +186,7 @@ def _country_after(
     lam = form in ("gen", "bare_gen") and text[end : hits[j].start] == " ل"
     if not (lam or _adjacent(text, end, hits[j].start)):
         return None, j, end
-    adjective = form in ("adj", "bare")
+    adjective = form in ("adj", "bare", "owned")
     kinds = ("demonym",) if adjective else ("state", "org", "capital")
     entry = _entry(hits[j], *kinds)
     if entry is None and adjective:
@@ -211,9 +226,21 @@ def _country_in(hits: list[Hit[Entry]], j: int, text: str, end: int) -> str | No
     return entry.code if entry else None
 
 
-def _compose_one(hits: list[Hit[Entry]], i: int, text: str) -> tuple[_Phrase, int]:
+def _spoken_for(hits: list[Hit[Entry]], j: int, text: str, end: int) -> tuple[_Phrase, int] | None:
+    """ "المتحدث باسم وزارة الخارجية القطرية": the institution at ``hits[j]`` a spokesperson speaks for.
+
+    Composed whole, with its own demonym, so that the spokesperson is one party with the institution's
+    country and sector, not a title without a country beside an institution an event could take as the
+    other side.
+    """
+    if j >= len(hits) or _primary(hits[j]).kind != "institution" or not _adjacent(text, end, hits[j].start):
+        return None
+    return _compose_one(hits, j, text)
+
+
+def _compose_one(hits: list[Hit[Entry]], i: int, text: str, head: Entry | None = None) -> tuple[_Phrase, int]:
     hit = hits[i]
-    head = _primary(hit)
+    head = head or _primary(hit)
     if head.kind == "person":
         return _Phrase(hit.start, hit.end, head, person_entries=_people(hit)), i + 1
     if head.kind not in ("role", "institution", "generic", "counterpart"):
@@ -221,14 +248,19 @@ def _compose_one(hits: list[Hit[Entry]], i: int, text: str) -> tuple[_Phrase, in
     if head.form == "fixed":
         return _Phrase(hit.start, hit.end, head, country=head.code), i + 1
     owner, j, end = _owner_after(hits, i, head.kind, text)
-    country = owner.code if owner else None
+    country, sector = (owner.code if owner else None), None
+    if head.kind == "role" and text.endswith("باسم", hit.start, hit.end):  # a spokesperson: whose?
+        if owner is not None:
+            sector = owner.sector  # "الناطق باسم أنصار الله": the group's sector
+        elif (body := _spoken_for(hits, j, text, end)) is not None:
+            (country, sector, end), j = (body[0].country, body[0].head.sector, body[0].end), body[1]
     if country is None and (seat := _entry(hit, "seat")) is not None:
         country = seat.code  # "الكونغرس" with no demonym after it is the American one
     if country is None and head.kind in ("institution", "generic"):
         country = _country_in(hits, j, text, end)
     if country is None and head.kind == "role" and head.code:
         country = head.code  # fixed roles: خادم الحرمين الشريفين, المرشد الأعلى
-    phrase = _Phrase(hit.start, end, head, country=country, org=_org_of(owner))
+    phrase = _Phrase(hit.start, end, head, country=country, org=_org_of(owner), sector=sector)
     if head.kind in ("role", "counterpart"):
         phrase.role = head if head.kind == "role" else None
         # A second role after a counterpart word: "نظيره الرئيس الإيراني".
@@ -364,15 +396,15 @@ class _ArticleLinker:
         if role_id is None:
             return m
         m.role = role_id
-        m.sector = role.sector if role else "GOV"
+        m.sector = phrase.sector or (role.sector if role else "GOV")
         if phrase.country:
-            found = holder(role_id, phrase.country, self.day, phrase.org)
+            found = holder(role_id, phrase.country, self.day, phrase.org, phrase.sector)
             if found:
                 person, _ = found
                 m.kb_id, m.name = f"person:{person.id}", person.name
                 self.full_named.add(person.id)
             return m
-        prior = self._last_with_role(role_id)
+        prior = self._last_with_role(role_id, phrase.sector)
         if prior is not None:
             m.kb_id, m.name, m.code, m.sector = prior.kb_id, prior.name, prior.code, prior.sector
             m.refers_to = [self.mentions.index(prior)]
@@ -406,9 +438,9 @@ class _ArticleLinker:
                 return prior.role
         return None
 
-    def _last_with_role(self, role: str) -> Mention | None:
-        """The person most often named so far with ``role`` (the most recent on ties)."""
-        holders = [m for m in self.mentions if m.role == role and m.code]
+    def _last_with_role(self, role: str, sector: str | None = None) -> Mention | None:
+        """The person most often named so far with ``role`` (most recent on ties), in ``sector`` if given."""
+        holders = [m for m in self.mentions if m.role == role and m.code and sector in (None, m.sector)]
         if not holders:
             return None
         counts = Counter(m.kb_id or m.code for m in holders)
@@ -529,14 +561,12 @@ _DEFINITE = re.compile(r"(?:[وف]?(?:[بك]?ال|لل))[^\W\d_]+")
 
 
 def _qualifies_noun(text: str, start: int, end: int) -> bool:
-    """Whether a bare institution form at ``start:end`` is here an adjective or a verbal noun, not an actor.
+    """Whether a bare institution form at ``start:end`` is here an adjective, not an actor.
 
-    "الخارجية", "الدبلوماسية", "الداخلية", "الدفاع" qualify the definite noun right before them ("السياسة
-    الخارجية", "العلاقات الدبلوماسية", "الشؤون الداخلية") and are the act before "عن" ("الدفاع عن
-    حقوق"). Over the corpus these were most of the mentions such forms made.
+    "الخارجية", "الدبلوماسية", "الداخلية" qualify the definite noun right before them ("السياسة
+    الخارجية", "العلاقات الدبلوماسية", "الشؤون الداخلية"). Over the corpus these were most of the mentions
+    such forms made. (Their use as a verbal noun, "الدفاع عن", is an ``acts`` phrase of the KB.)
     """
-    if text.startswith(" عن", end) and not text[end + 3 : end + 4].isalpha():
-        return True
     word_start, glued = attached_letters(text, start)
     if glued or text[word_start - 1 : word_start] != " ":
         return False

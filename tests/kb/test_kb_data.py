@@ -231,11 +231,11 @@ def test_key_organizations() -> None:
 def test_institutions_schema() -> None:
     ids = set()
     for i in load("institutions.yaml"):
-        assert {"id", "ar", "sector"} <= i.keys() <= {"id", "ar", "bare", "genitive", "sector"}, i
+        assert {"id", "ar", "sector"} <= i.keys() <= {"id", "ar", "bare", "genitive", "acts", "sector"}, i
         assert i["id"] not in ids and i["sector"] in SECTORS, i
         ids.add(i["id"])
         assert_arabic(i["ar"], i["id"])
-        assert_arabic(i.get("genitive", []) + i.get("bare", []), i["id"])
+        assert_arabic(i.get("genitive", []) + i.get("bare", []) + i.get("acts", []), i["id"])
     sectors = {i["id"]: i["sector"] for i in load("institutions.yaml")}
     assert sectors["army"] == "MIL" and sectors["police"] == "COP" and sectors["intelligence"] == "SPY"
     assert (
@@ -249,10 +249,10 @@ def test_roles_schema() -> None:
         assert (
             {"role", "sector", "ar", "adj", "gen"}
             <= r.keys()
-            <= {"role", "sector", "ar", "adj", "gen", "honorifics", "pronouns", "fixed"}
+            <= {"role", "sector", "ar", "adj", "gen", "owned", "honorifics", "pronouns", "fixed"}
         ), r
         assert r["role"] in ROLE_IDS and r["sector"] in SECTORS, r
-        for key in ("ar", "adj", "gen", "honorifics", "pronouns"):
+        for key in ("ar", "adj", "gen", "owned", "honorifics", "pronouns"):
             assert_arabic(r.get(key, []), f"{r['role']}.{key}")
         if "fixed" in r:
             assert CODE_RE.match(r["fixed"]["country"]), r

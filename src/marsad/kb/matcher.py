@@ -23,14 +23,15 @@ class Entry:
     """What a surface form stands for."""
 
     # state | demonym | capital | seat | place | org | institution | role | person | generic | group
-    # | counterpart | self | honorific
+    # | counterpart | self | honorific | act (a verbal noun and its preposition: no party)
     kind: str
     ref: str  # code, org id, role id, person id, generic id ...; "org:<id>" for an organisation's demonym
     code: str | None = None
     sector: str | None = None
     name: str | None = None
     # name | adj | bare (an adjective too: not after a definite noun) | gen | bare_gen (an adjective too:
-    # only with a country after it) | plural | bare_plural (only after a noun) | short | surname
+    # only with a country after it) | owned (a title that is a common noun too: only with a demonym or a
+    # name after it) | plural | bare_plural (only after a noun) | short | surname
     # | fixed (a generic that takes no country) | people (a group word for leaders)
     form: str = "name"
 
@@ -87,6 +88,8 @@ def _add_orgs(b: Compiled, kb: KBData) -> None:
             b.add(form, Entry("institution", str(inst["id"]), None, inst.get("sector"), form=kind))
         for form in inst.get("genitive") or []:
             b.add(form, Entry("institution", str(inst["id"]), None, inst.get("sector"), form="gen"))
+        for form in inst.get("acts") or []:  # "الدفاع عن": the act, never the institution
+            b.add(form, Entry("act", str(inst["id"])))
 
 
 def _add_roles(b: Compiled, kb: KBData) -> None:
@@ -96,6 +99,9 @@ def _add_roles(b: Compiled, kb: KBData) -> None:
             b.add(form, Entry("role", r["role"], fixed, r.get("sector", "GOV"), form="adj"))
         for form in r.get("gen") or []:
             b.add(form, Entry("role", r["role"], fixed, r.get("sector", "GOV"), form="gen"))
+        for form in r.get("owned") or []:  # "المستشار": a title only with its owner or a name after it
+            kind = "owned" if form.startswith("ال") else "bare_gen"
+            b.add(form, Entry("role", r["role"], fixed, r.get("sector", "GOV"), form=kind))
         for form in r.get("pronouns") or []:  # one entry per pronoun: "جلالته" stands for kings and sultans
             b.add(form, Entry("honorific", normalize_text(form), sector=r.get("sector", "GOV")))
 
