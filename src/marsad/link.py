@@ -52,6 +52,7 @@ GROUP_SIZES = (("ثلاث", 3), ("اربع", 4), ("خمس", 5))  # "الدول �
 CONFIDENCE = {"name": 0.95, "short": 0.85, "surname": 0.8, "role": 0.8, "entity": 0.9, "demonym": 0.6}
 GAP_CHARS = frozenset(" \t")
 SENIOR_RANK = ROLE_RANK["foreign_minister"]  # offices senior enough for a bare surname to name their holder
+MAX_PORTFOLIO_CHARS = 40  # how far after a minister his portfolio's demonym may lie
 MAX_PERSON_GAP = 3  # characters allowed between a role phrase and the name it introduces (", " etc.)
 
 
@@ -73,6 +74,9 @@ class _Phrase:
     role: Entry | None = None
     org: str | None = None  # the organisation a title belongs to ("الأمين العام لحلف الناتو": nato)
     sector: str | None = None  # the institution a spokesperson speaks for, when it is not the title's own
+    # A minister named by portfolio ("وزير الطاقة الجزائري"): the people files do not say which ministry a
+    # minister held, so the one minister they list for the country that day is not necessarily this one.
+    by_portfolio: bool = False
 
 
 @dataclass(slots=True)
@@ -199,7 +203,7 @@ def _owner_after(hits: list[Hit[Entry]], i: int, kind: str, text: str) -> tuple[
 
     Returns the owner (or None), the index of the next hit and the end of the phrase so far.
     """
-    for form in {e.form for e in hits[i].payloads if e.kind == kind}:
+    for form in {e.form for e in hits[i].payloads if e.kind == kind} - {"portfolio"}:
         owner, j, end = _country_after(hits, i + 1, text, hits[i].end, form)
         if owner:
             return owner, j, end
@@ -238,6 +242,32 @@ def _spoken_for(hits: list[Hit[Entry]], j: int, text: str, end: int) -> tuple[_P
     return _compose_one(hits, j, text)
 
 
+# One to three definite words between a minister and a demonym: his portfolio ("وزير التجارة الأمريكي",
+# "وزير الشؤون الإسلامية السعودي"). Words only: a comma or a particle ends the title.
+_PORTFOLIO = re.compile(r"^(?: و?ال[^\s,.:;!?\"'()«»]+){1,3} $")
+
+
+def _owner_after_portfolio(hits: list[Hit[Entry]], i: int, text: str) -> tuple[Entry | None, int, int]:
+    """The country of a minister named by portfolio: the first demonym after a run of definite words.
+
+    Only ministries of foreign affairs, defence, interior and finance are roles of their own, so "وزير
+    العدل الأمريكي" read as a bare "وزير" and took the article's country. A hit inside the portfolio
+    ("الإعلام" in "وزير الإعلام اليمني" is also the press) belongs to the title and is passed over; a
+    plural demonym is not the minister's ("الوزير الممثلين الأمريكيين").
+    """
+    for k in range(i + 1, len(hits)):
+        if not _PORTFOLIO.match(text[hits[i].end : hits[k].start]):
+            if hits[k].start - hits[i].end > MAX_PORTFOLIO_CHARS:
+                break
+            continue
+        entry = _entry(hits[k], "demonym")
+        singular = hits[k].key.endswith(("ي", "يه", "ية"))
+        if entry and entry.code and singular and entry.form == "name" and not entry.ref.startswith("org:"):
+            return entry, k + 1, hits[k].end
+        break  # the first name after the portfolio is not a demonym: the title ended before it
+    return None, i + 1, hits[i].end
+
+
 def _compose_one(hits: list[Hit[Entry]], i: int, text: str, head: Entry | None = None) -> tuple[_Phrase, int]:
     hit = hits[i]
     head = head or _primary(hit)
@@ -248,6 +278,10 @@ def _compose_one(hits: list[Hit[Entry]], i: int, text: str, head: Entry | None =
     if head.form == "fixed":
         return _Phrase(hit.start, hit.end, head, country=head.code), i + 1
     owner, j, end = _owner_after(hits, i, head.kind, text)
+    by_portfolio = False
+    if owner is None and any(e.form == "portfolio" for e in hit.payloads if e.kind == "role"):
+        owner, j, end = _owner_after_portfolio(hits, i, text)
+        by_portfolio = owner is not None
     country, sector = (owner.code if owner else None), None
     if head.kind == "role" and text.endswith("باسم", hit.start, hit.end):  # a spokesperson: whose?
         if owner is not None:
@@ -260,7 +294,9 @@ def _compose_one(hits: list[Hit[Entry]], i: int, text: str, head: Entry | None =
         country = _country_in(hits, j, text, end)
     if country is None and head.kind == "role" and head.code:
         country = head.code  # fixed roles: خادم الحرمين الشريفين, المرشد الأعلى
-    phrase = _Phrase(hit.start, end, head, country=country, org=_org_of(owner), sector=sector)
+    phrase = _Phrase(
+        hit.start, end, head, country=country, org=_org_of(owner), sector=sector, by_portfolio=by_portfolio
+    )
     if head.kind in ("role", "counterpart"):
         phrase.role = head if head.kind == "role" else None
         # A second role after a counterpart word: "نظيره الرئيس الإيراني".
@@ -327,7 +363,11 @@ class _ArticleLinker:
     def _person(self, m: Mention, phrase: _Phrase) -> Mention | None:
         entry = self._choose_person(phrase)
         if entry is None:
-            return None
+            # "وزير الطاقة الجزائري صالح خيري": the name is no one we know (here only a namesake's surname),
+            # but the title and demonym before it still name an Algerian minister. Without a country the
+            # title may be a word of a name or a phrase ("أمير عياد", "رئيس شرف"): nothing is named.
+            titled = phrase.head.kind in ("role", "counterpart") and phrase.country is not None
+            return self._role(m, phrase) if titled else None
         person = self.index.people[entry.ref]
         if entry.form == "name" or phrase.role is not None:
             self.full_named.add(person.id)
@@ -398,7 +438,9 @@ class _ArticleLinker:
         m.role = role_id
         m.sector = phrase.sector or (role.sector if role else "GOV")
         if phrase.country:
-            found = holder(role_id, phrase.country, self.day, phrase.org, phrase.sector)
+            found = None if phrase.by_portfolio else holder(
+                role_id, phrase.country, self.day, phrase.org, phrase.sector
+            )
             if found:
                 person, _ = found
                 m.kb_id, m.name = f"person:{person.id}", person.name

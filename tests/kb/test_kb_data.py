@@ -249,10 +249,10 @@ def test_roles_schema() -> None:
         assert (
             {"role", "sector", "ar", "adj", "gen"}
             <= r.keys()
-            <= {"role", "sector", "ar", "adj", "gen", "owned", "honorifics", "pronouns", "fixed"}
+            <= {"role", "sector", "ar", "adj", "gen", "owned", "portfolio", "honorifics", "pronouns", "fixed"}
         ), r
         assert r["role"] in ROLE_IDS and r["sector"] in SECTORS, r
-        for key in ("ar", "adj", "gen", "owned", "honorifics", "pronouns"):
+        for key in ("ar", "adj", "gen", "owned", "portfolio", "honorifics", "pronouns"):
             assert_arabic(r.get(key, []), f"{r['role']}.{key}")
         if "fixed" in r:
             assert CODE_RE.match(r["fixed"]["country"]), r

@@ -102,6 +102,8 @@ def _add_roles(b: Compiled, kb: KBData) -> None:
         for form in r.get("owned") or []:  # "المستشار": a title only with its owner or a name after it
             kind = "owned" if form.startswith("ال") else "bare_gen"
             b.add(form, Entry("role", r["role"], fixed, r.get("sector", "GOV"), form=kind))
+        for form in r.get("portfolio") or []:  # "وزير" + "التجارة" + "الأمريكي": see link.py
+            b.add(form, Entry("role", r["role"], fixed, r.get("sector", "GOV"), form="portfolio"))
         for form in r.get("pronouns") or []:  # one entry per pronoun: "جلالته" stands for kings and sultans
             b.add(form, Entry("honorific", normalize_text(form), sector=r.get("sector", "GOV")))
 
