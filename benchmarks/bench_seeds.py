@@ -12,7 +12,12 @@ standard deviation and range, and the shipped model's dev scores beside them.
 To judge a change, give the source tree to compare with (``MARSAD_BENCH_AGAINST=../base/src``, e.g. a
 ``git worktree`` of main): every seed is then trained and scored with both trees, and the bench reports
 the paired difference per score with its standard error. Pairing removes the seed's own effect, which
-is most of the spread: a difference of two standard errors is worth reading, one is noise.
+is most of the spread, but not the baseline's luck: the code on main was kept over many changes for its
+scores, and any change re-rolls thresholds and trees. Two null perturbations (an information-free
+constant feature added to the role model, then to the type model; 2026-12-02) measured against main lost
+CV strict 0.0013 and 0.0012 (se 0.0008, 0.0010) and dev strict 0.0044 and 0.0031 (se 0.0019, 0.0028),
+and one moved dev types by -0.0092 (se 0.0018). So read a paired difference against what a null costs,
+not against zero: a loss of that size is no evidence against a change.
 
 ``MARSAD_BENCH_SEEDS`` (twelve by default) chooses the seeds, ``MARSAD_BENCH_JOBS`` how many trainings
 run at once (each on its own thread; default: two, or one on a one-core machine). Needs
