@@ -16,8 +16,9 @@ is most of the spread, but not the baseline's luck: the code on main was kept ov
 scores, and any change re-rolls thresholds and trees. Two null perturbations (an information-free
 constant feature added to the role model, then to the type model; 2026-12-02) measured against main lost
 CV strict 0.0013 and 0.0012 (se 0.0008, 0.0010) and dev strict 0.0044 and 0.0031 (se 0.0019, 0.0028),
-and one moved dev types by -0.0092 (se 0.0018). So read a paired difference against what a null costs,
-not against zero: a loss of that size is no evidence against a change.
+and one moved dev types by -0.0092 (se 0.0018). The same null on the next main (4c8cdc7), not yet kept
+for its scores, cost less: CV 0.0008 (se 0.0006), dev 0.0004 (se 0.0032). So read a paired difference
+against what a null costs, not against zero: a loss of that size is no evidence against a change.
 
 ``MARSAD_BENCH_SEEDS`` (twelve by default) chooses the seeds, ``MARSAD_BENCH_JOBS`` how many trainings
 run at once (each on its own thread; default: two, or one on a one-core machine). Needs
