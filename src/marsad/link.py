@@ -73,7 +73,7 @@ class _Phrase:
     person_entries: tuple[Entry, ...] = ()
     role: Entry | None = None
     org: str | None = None  # the organisation a title belongs to ("الأمين العام لحلف الناتو": nato)
-    sector: str | None = None  # the institution a spokesperson speaks for, when it is not the title's own
+    sector: str | None = None  # of the body a spokesperson speaks for ("باسم الجيش": MIL), not the title's
     # A minister named by portfolio ("وزير الطاقة الجزائري"): the people files do not say which ministry a
     # minister held, so the one minister they list for the country that day is not necessarily this one.
     by_portfolio: bool = False
@@ -286,8 +286,9 @@ def _compose_one(hits: list[Hit[Entry]], i: int, text: str, head: Entry | None =
     if head.kind == "role" and text.endswith("باسم", hit.start, hit.end):  # a spokesperson: whose?
         if owner is not None:
             sector = owner.sector  # "الناطق باسم أنصار الله": the group's sector
-        elif (body := _spoken_for(hits, j, text, end)) is not None:
-            (country, sector, end), j = (body[0].country, body[0].head.sector, body[0].end), body[1]
+        elif (spoken := _spoken_for(hits, j, text, end)) is not None:
+            body, j = spoken
+            country, sector, end = body.country, body.head.sector, body.end
     if country is None and (seat := _entry(hit, "seat")) is not None:
         country = seat.code  # "الكونغرس" with no demonym after it is the American one
     if country is None and head.kind in ("institution", "generic"):
