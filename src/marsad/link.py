@@ -25,7 +25,7 @@ from functools import cache, lru_cache
 from marsad.kb.matcher import Compiled, Entry, compiled
 from marsad.kb.model import ROLE_RANK, Office, Person, load_kb, parse_day
 from marsad.records import Article, Mention, Span
-from marsad.text.normalize import NormText, normalize, normalize_text
+from marsad.text.normalize import NormText, normalize, normalize_shared, normalize_text
 from marsad.text.phrases import Hit
 from marsad.text.tokenize import attached_letters, without_conjunction, word_before
 
@@ -535,7 +535,7 @@ def link(article: Article, *, matcher: Compiled | None = None) -> list[Mention]:
     matcher = matcher or compiled()
     state = _ArticleLinker(article, _index())
     for text, base in _pieces(article):
-        norm = normalize(text)
+        norm = normalize_shared(text)
         for phrase in _compose(matcher.find(norm.text), norm.text):
             if _is_place_name(phrase, norm.text) or phrase.head.form == "bare_plural":
                 continue

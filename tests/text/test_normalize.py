@@ -54,3 +54,9 @@ def test_hashtag_marks_go_and_underscores_become_spaces():
     assert norm.text == "حذر دونالد ترمب"
     i = norm.text.index("دونالد")
     assert text[slice(*norm.span_to_orig(i, len(norm.text)))] == "دونالد_ترمب"
+
+
+@given(ARABIC, st.integers(0, 60), st.integers(0, 60))
+def test_a_slice_of_the_normalisation_is_the_normalisation_of_the_slice(text, a, b):
+    start, end = sorted((min(a, len(text)), min(b, len(text))))
+    assert normalize(text).slice(start, end) == normalize(text[start:end])

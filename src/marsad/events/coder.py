@@ -70,7 +70,7 @@ class Telling:
     def describe(self, event: Event) -> None:
         event.context = contexts_for(self.unit.norm.text, self.title_norm)
         event.attribution = attribution(self.unit, self.cands, self.trigger_start)
-        event.location = location_for(self.unit.text)
+        event.location = location_for(self.unit.text, self.unit.norm)
 
 
 Told = tuple[Event, Telling]

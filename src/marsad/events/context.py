@@ -17,7 +17,7 @@ from importlib import resources
 from typing import Any
 
 from marsad.events.lexicon import contexts
-from marsad.text.normalize import normalize
+from marsad.text.normalize import NormText, normalize
 from marsad.text.phrases import PhraseMatcher
 
 LOCATIVE = frozenset({"في", "ب", "بمدينه", "بالعاصمه", "العاصمه", "مدينه", "قرب", "بالقرب", "داخل"})
@@ -60,15 +60,16 @@ def places() -> PhraseMatcher[Place]:
     return matcher.compile()
 
 
-def location_for(text: str) -> dict[str, Any] | None:
-    found = _location(text)
+def location_for(text: str, norm: NormText | None = None) -> dict[str, Any] | None:
+    """Where ``text`` says its event happened; pass ``norm`` when ``normalize(text)`` is at hand (the
+    coder has it for every sentence: normalising again was 2.5% of the rules pipeline)."""
+    found = _location(text, norm or normalize(text))
     return dict(found) if found else None
 
 
 @lru_cache(maxsize=4096)
-def _location(text: str) -> tuple[tuple[str, Any], ...] | None:
+def _location(text: str, norm: NormText) -> tuple[tuple[str, Any], ...] | None:
     """The first place named after a locative in ``text``, with its country and coordinates."""
-    norm = normalize(text)
     for hit in places().find(norm.text):
         before = norm.text[max(0, hit.start - 12) : hit.start].split()
         if hit.prefix.lstrip("و") == "ب" or (before and before[-1].lstrip("و") in LOCATIVE):

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from marsad.records import Article, Mention, Party
 from marsad.segment import place_dateline_end
-from marsad.text.normalize import NormText, normalize, normalize_text
+from marsad.text.normalize import NormText, normalize_shared, normalize_text
 from marsad.text.sentences import split_sentences
 from marsad.text.tokenize import attached_letters, without_conjunction
 
@@ -84,11 +84,12 @@ def party_key(party: Party) -> str:
 def units(article: Article) -> list[Unit]:
     units: list[Unit] = []
     if article.title and article.title_span is not None:
-        units.append(Unit(article.title, article.title_span.start, normalize(article.title), True))
+        units.append(Unit(article.title, article.title_span.start, normalize_shared(article.title), True))
+    body = normalize_shared(article.text)  # the linker's: each sentence's normalisation is a slice of it
     for n, span in enumerate(split_sentences(article.text)):
         text = article.text[span.start : span.end]
         lead = place_dateline_end(text) if n == 0 else 0
-        units.append(Unit(text, article.to_doc(span.start), normalize(text), False, lead))
+        units.append(Unit(text, article.to_doc(span.start), body.slice(span.start, span.end), False, lead))
     return units
 
 

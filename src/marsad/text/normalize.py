@@ -19,7 +19,7 @@ import json
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 _TRAILING_MARKS = re.compile("[\u064B-\u065F\u0670\u0640]*")
@@ -76,6 +76,35 @@ class NormText:
             orig_end = m.end() if m else orig_end
         return self.to_orig(start), orig_end
 
+    def slice(self, start: int, end: int) -> NormText:
+        """``normalize(original[start:end])``, cut from this one instead of folding and stripping again.
+
+        Why: the linker normalises an article's body whole and the event coder needs each sentence's
+        normalisation; both steps are character by character, so a sentence's is a piece of the body's.
+        The removed runs (``breaks``) are clipped to the slice and renumbered as ``normalize`` numbers them.
+        """
+        if not self.breaks:
+            return NormText(self.text[start:end])
+        breaks: list[tuple[int, int]] = []
+        removed = shift = 0  # chars removed inside the slice; before the slice
+        previous = 0  # the cumulative shift before the current run
+        for n_off, total in self.breaks:
+            run_start, run_end = n_off + previous, n_off + total  # the run in original offsets
+            previous = total
+            if run_end <= start:
+                shift = total
+                continue
+            if run_start >= end:
+                break
+            shift += max(0, start - run_start)
+            clipped = min(run_end, end) - max(run_start, start)
+            if clipped > 0:
+                removed += clipped
+                breaks.append((min(run_end, end) - start - removed, removed))
+        n_start = start - shift
+        text = self.text[n_start : n_start + (end - start) - removed]
+        return NormText(text, tuple(breaks), self.original[start:end]) if breaks else NormText(text)
+
 
 def normalize(text: str) -> NormText:
     """Fold and strip ``text``; keep the map back to original offsets."""
@@ -94,6 +123,13 @@ def normalize(text: str) -> NormText:
         last = m.end()
     pieces.append(folded[last:])
     return NormText("".join(pieces), tuple(breaks), text)
+
+
+@lru_cache(maxsize=8)
+def normalize_shared(text: str) -> NormText:
+    """``normalize``, remembered for the last few texts: an article's title and body are normalised by
+    the linker and again, sentence by sentence (``NormText.slice``), by the event coder."""
+    return normalize(text)
 
 
 def normalize_text(text: str) -> str:
