@@ -11,10 +11,9 @@ import csv
 import io
 from importlib import resources
 
-import yaml
-
 from marsad.events.context import location_for
 from marsad.text.normalize import normalize_text
+from marsad.yaml_data import load_yaml
 
 
 def _rows() -> list[dict[str, str]]:
@@ -25,7 +24,7 @@ def _rows() -> list[dict[str, str]]:
 def test_places_table_parses() -> None:
     rows = _rows()
     assert len(rows) >= 180
-    countries = yaml.safe_load(
+    countries = load_yaml(
         resources.files("marsad.kb").joinpath("data", "countries.yaml").read_text("utf-8")
     )
     codes = {c["code"] for c in countries}

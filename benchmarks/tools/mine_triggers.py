@@ -20,9 +20,8 @@ import re
 from collections import Counter, defaultdict
 from pathlib import Path
 
-import yaml
-
 from marsad.text.normalize import normalize_text
+from marsad.yaml_data import load_yaml
 
 ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_TRAIN = ROOT.parent / "shared" / "eval" / "train.jsonl"
@@ -68,7 +67,7 @@ def load_forms(path: Path, strong_only: bool = False) -> dict[str, dict[bool, se
     ``strong_only`` keeps the forms a coder would trust on their own: weight >= 0.5 and not anaphoric
     (a definite noun that usually refers back to an event reported earlier).
     """
-    data = yaml.safe_load(path.read_text("utf-8"))
+    data = load_yaml(path.read_text("utf-8"))
     out: dict[str, dict[bool, set[str]]] = defaultdict(lambda: {True: set(), False: set()})
     for type_, entries in data.items():
         for entry in entries:
@@ -86,7 +85,7 @@ def _alternation(forms: set[str]) -> str:
 
 def anaphoric_forms(path: Path) -> set[str]:
     """Normalised forms of ``anaphoric`` entries, with the "لل" spelling the runtime matcher adds."""
-    data = yaml.safe_load(path.read_text("utf-8"))
+    data = load_yaml(path.read_text("utf-8"))
     forms = {
         normalize_text(f)
         for entries in data.values()

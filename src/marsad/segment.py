@@ -29,10 +29,9 @@ from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
 
-import yaml
-
 from marsad.records import Article, Document, Span
 from marsad.text.normalize import fold, normalize, normalize_text
+from marsad.yaml_data import load_yaml
 
 # Characters that never start or end a meaningful line: whitespace, NUL (seen in the corpus), zero-width
 # and bidi controls.
@@ -125,7 +124,7 @@ def _compile(pattern: str) -> re.Pattern[str]:
 
 @cache
 def _rules() -> _Rules:
-    raw = yaml.safe_load(resources.files("marsad").joinpath("data/segment.yaml").read_text("utf-8"))
+    raw = load_yaml(resources.files("marsad").joinpath("data/segment.yaml").read_text("utf-8"))
     mk, meta, boiler, cont, short = (
         raw[k] for k in ("markers", "metadata", "boilerplate", "continuation", "short_line")
     )

@@ -11,10 +11,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
 from marsad.events import ontology as o
 from marsad.text.normalize import normalize_text
+from marsad.yaml_data import load_yaml
 
 ARABIC = re.compile(r"^[\u0600-\u06FF]+(?: [\u0600-\u06FF]+)*$")
 REPO = Path(__file__).resolve().parents[2]
@@ -29,7 +29,7 @@ COVERAGE_FLOOR = 0.77
 @cache
 def _load(name: str) -> Any:
     text = resources.files("marsad.events").joinpath(f"data/{name}").read_text("utf-8")
-    return yaml.safe_load(text)
+    return load_yaml(text)
 
 
 def _entries() -> list[tuple[str, dict[str, Any]]]:

@@ -16,9 +16,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
 from marsad.text.normalize import normalize_text
+from marsad.yaml_data import load_yaml
 
 SECTORS = {
     "GOV",
@@ -80,7 +80,7 @@ SHARED = Path(__file__).resolve().parents[2] / ".." / "shared"
 def load(name: str) -> list[dict[str, Any]]:
     """Load one data file as shipped in the package (so package-data config is exercised too)."""
     text = resources.files("marsad.kb").joinpath("data", name).read_text("utf-8")
-    data = yaml.safe_load(text)
+    data = load_yaml(text)
     assert isinstance(data, list), f"{name} must be a YAML list"
     return data
 

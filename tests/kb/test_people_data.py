@@ -16,11 +16,11 @@ from importlib import resources
 from typing import Any
 
 import pytest
-import yaml
 
 from marsad.kb.model import load_kb, parse_day
 from marsad.link import holder
 from marsad.text.normalize import normalize_text
+from marsad.yaml_data import load_yaml
 
 SECTORS = {
     *("GOV", "MIL", "COP", "SPY", "REB", "PTY", "LEG", "JUD", "OPP", "CVL"),
@@ -43,7 +43,7 @@ def raw_people() -> dict[str, list[dict[str, Any]]]:
     out: dict[str, list[dict[str, Any]]] = {}
     for entry in sorted(folder.iterdir(), key=lambda p: p.name):
         if entry.name.endswith((".yaml", ".yml")):
-            out[entry.name] = yaml.safe_load(entry.read_text("utf-8")) or []
+            out[entry.name] = load_yaml(entry.read_text("utf-8")) or []
     return out
 
 

@@ -13,11 +13,10 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-import yaml
-
 from marsad.events import ontology
 from marsad.text.normalize import normalize_text
 from marsad.text.phrases import Hit, PhraseMatcher
+from marsad.yaml_data import load_yaml
 
 # The referent check: a definite trigger noun flagged ``anaphoric`` ("الاتفاق", "العقوبات") after an event of
 # its type usually refers back to that event. The rule coder then codes no new event, and the type model
@@ -47,7 +46,7 @@ class Marker:
 def data_file(name: str) -> Any:
     """A YAML file of ``marsad/events/data``, parsed ({} when it is missing)."""
     path = resources.files("marsad.events").joinpath("data", name)
-    return yaml.safe_load(path.read_text("utf-8")) if path.is_file() else {}
+    return load_yaml(path.read_text("utf-8")) if path.is_file() else {}
 
 
 def _norm_tuple(values: Any) -> tuple[str, ...]:

@@ -14,7 +14,7 @@ from importlib import resources
 from types import MappingProxyType
 from typing import Any
 
-import yaml
+from marsad.yaml_data import load_yaml
 
 __all__ = [
     "CONTEXTS",
@@ -54,7 +54,7 @@ class EventType:
 @cache
 def _raw() -> dict[str, Any]:
     text = resources.files("marsad.events").joinpath("data/ontology.yaml").read_text("utf-8")
-    return yaml.safe_load(text)
+    return load_yaml(text)
 
 
 def _build_type(name: str, spec: dict[str, Any]) -> EventType:

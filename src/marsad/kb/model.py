@@ -14,7 +14,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-import yaml
+from marsad.yaml_data import load_yaml
 
 PEOPLE_DIR = "data/people"
 
@@ -156,7 +156,7 @@ def _yaml(name: str) -> list[dict[str, Any]]:
     path = resources.files("marsad.kb").joinpath("data", name)
     if not path.is_file():
         return []
-    return yaml.safe_load(path.read_text("utf-8")) or []
+    return load_yaml(path.read_text("utf-8")) or []
 
 
 @cache
@@ -167,7 +167,7 @@ def load_kb() -> KBData:
     if people_dir.is_dir():
         for entry in sorted(people_dir.iterdir(), key=lambda p: p.name):
             if entry.name.endswith((".yaml", ".yml")):
-                people.extend(_person(r) for r in yaml.safe_load(entry.read_text("utf-8")) or [])
+                people.extend(_person(r) for r in load_yaml(entry.read_text("utf-8")) or [])
     return KBData(
         countries=_yaml("countries.yaml"),
         organizations=_yaml("organizations.yaml"),

@@ -40,10 +40,10 @@ from importlib import resources
 from typing import Any
 
 import regex
-import yaml
 from hijridate import Gregorian, Hijri
 
 from marsad.text.normalize import NormText, normalize, normalize_text
+from marsad.yaml_data import load_yaml
 
 __all__ = ["DateMatch", "find_dates", "parse_date"]
 
@@ -141,7 +141,7 @@ class _Grammar:
 @cache
 def _data() -> dict[str, Any]:
     raw = resources.files("marsad.text").joinpath("data/dates.yaml").read_text("utf-8")
-    return yaml.safe_load(raw)
+    return load_yaml(raw)
 
 
 def _pieces(d: dict[str, Any]) -> dict[str, str]:
