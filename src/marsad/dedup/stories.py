@@ -22,7 +22,6 @@ import hashlib
 from functools import cache
 
 import numpy as np
-from datasketch import MinHashLSH
 
 from marsad.text.normalize import normalize_text
 from marsad.text.tokenize import words
@@ -148,6 +147,8 @@ def jaccard(a: np.ndarray, b: np.ndarray) -> float:
 @cache
 def bands(threshold: float, num_perm: int) -> tuple[int, int]:
     """(bands, rows) for the threshold: datasketch's optimum of weighted false positive/negative areas."""
+    from datasketch import MinHashLSH  # imported here: it imports scipy, ~0.7 s of every CLI start
+
     lsh = MinHashLSH(threshold=threshold, num_perm=num_perm, weights=LSH_WEIGHTS)
     return lsh.b, lsh.r
 
