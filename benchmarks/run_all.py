@@ -5,7 +5,7 @@ machine, the package versions, the date and the git commit beside the numbers (f
 machine or commit are not comparable), and prints a short summary. A bench that fails is reported as
 such and the others still run. ``--only pipeline link`` re-runs some benches (the whole set takes about
 an hour, most of it the 100,000-article scale-up) and replaces only their sections of RESULTS.md; every
-section's footer names the commit and date it was measured at.
+section's footer names the commit, date and CPU it was measured at.
 """
 
 from __future__ import annotations
@@ -189,7 +189,8 @@ def run_one(bench: Bench) -> tuple[str, bool]:
         body = f"FAILED:\n\n```\n{traceback.format_exc()[-3000:]}\n```"
         line = f"{name}: FAILED (see RESULTS.md)"
     took = time.perf_counter() - t0
-    stamp = f"{took:.0f} s; commit {_commit()}, {dt.date.today().isoformat()}"
+    # The CPU too: sections kept by ``--only`` may come from another machine, and speeds differ ~2.5x.
+    stamp = f"{took:.0f} s; commit {_commit()}, {dt.date.today().isoformat()}, {_cpu_model()}"
     print(f"{line}  [{took:.0f} s]", flush=True)
     return "\n".join([f"## {title}", "", body, "", f"_({stamp})_", ""]), ok
 
@@ -219,7 +220,8 @@ def main(argv: list[str] | None = None) -> int:
     sections = ["# marsad benchmarks", "", "Written by `make bench` (`benchmarks/run_all.py`); see "
                 "`benchmarks/README.md` for what each figure measures. Every speed is shown beside a floor "
                 "measured in the same run; times are min and median of the repetitions. Each section's "
-                "footer gives the commit it was measured at (`--only` re-runs some sections).", "",
+                "footer gives the commit, date and CPU it was measured at (`--only` re-runs some sections; "
+                "compare speeds only within one section).", "",
                 *machine(), ""]
     failed = 0
     for bench in BENCHES:
