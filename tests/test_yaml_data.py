@@ -10,10 +10,8 @@ import yaml
 
 from marsad.yaml_data import SAFE_LOADER, load_yaml
 
-DATA_FILES = sorted(
-    p.relative_to(Path(str(resources.files("marsad"))))
-    for p in Path(str(resources.files("marsad"))).rglob("*.y*ml")
-)
+PACKAGE = Path(str(resources.files("marsad")))
+DATA_FILES = sorted(p.relative_to(PACKAGE) for p in PACKAGE.rglob("*.y*ml"))
 
 
 def test_the_data_files_are_found_and_libyaml_is_used():
@@ -25,7 +23,7 @@ def test_the_data_files_are_found_and_libyaml_is_used():
 
 @pytest.mark.parametrize("name", DATA_FILES, ids=str)
 def test_a_data_file_reads_the_same_with_both_parsers(name):
-    text = (Path(str(resources.files("marsad"))) / name).read_text("utf-8")
+    text = (PACKAGE / name).read_text("utf-8")
     assert load_yaml(text) == yaml.load(text, Loader=yaml.SafeLoader)
 
 
