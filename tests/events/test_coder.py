@@ -146,6 +146,25 @@ def test_a_party_right_before_the_verb_is_its_subject(sentence, expected):
     assert expected in _keys(_rule_events(sentence))
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("قال لافروف إنه اتفق مع نظيره الصيني على منع أي مسعى أميركي", ("AGREE", ("CHN", "RUS"), ())),
+        ("وقعت اليونان اتفاقية مع مقدونيا لحل الخلاف", ("SUPPORT", ("GRC", "MKD"), ())),
+        (
+            "بحث الوزير الأردني مع نظيره اليمني ملف الجرحى. وتم الاتفاق مع اليمن على نقلهم",
+            ("AGREE", ("JOR", "YEM"), ()),
+        ),
+    ],
+)
+def test_a_party_agreeing_with_the_subject_acts_with_it(text, expected):
+    """Reciprocal agreements code all parties as actors: "اتفق X مع Y" is no X -> Y event, and "مع Y"
+    joins the actor carried from the sentence before when the sentence names none."""
+    keys = _keys(_rule_events(text))
+    assert expected in keys
+    assert not any(key[0] == expected[0] and key[2] for key in keys)
+
+
 def test_only_a_party_right_after_the_verb_is_its_subject():
     """Verb-subject order, but a party behind another word belongs to that word: in "استنكر بشدة قرار
     واشنطن" Washington made the decision that is condemned, and the subject is the one already named."""

@@ -33,6 +33,7 @@ from marsad.events.lexicon import REFERENT_CHECK, Marker, Trigger, markers, trig
 from marsad.events.units import (
     RECIPIENT_PREPS,
     Cand,
+    Frame,
     Unit,
     candidates,
     is_bare,
@@ -145,10 +146,13 @@ def _assign(
     key = (hit.start, trig)
     if key not in unit.frames:
         unit.frames[key] = _frame(unit, hit, trig, cands, marks)
-    actors, recipients, initiator = unit.frames[key]
+    actors, recipients, initiator, co_actors = unit.frames[key]
     if actors is not None:
         return list(actors), list(recipients), initiator
-    return list(state.last_actors), _not_acting(recipients, state.last_actors), None
+    carried = list(state.last_actors)
+    if carried:  # "وتم الاتفاق مع الأردن": the party named with مع agreed with the one carried
+        carried += [p for p in co_actors if p not in carried]
+    return carried, _not_acting(recipients, carried), None
 
 
 def _not_acting(recipients: list[Party], actors: list[Party]) -> list[Party]:
@@ -159,9 +163,9 @@ def _not_acting(recipients: list[Party], actors: list[Party]) -> list[Party]:
 
 def _frame(
     unit: Unit, hit: Hit[Trigger], trig: Trigger, cands: list[Cand], marks: list[Hit[Marker]]
-) -> tuple[list[Party] | None, list[Party], Party | None]:
+) -> Frame:
     """What the sentence's frames say of a trigger's parties, whatever came before: None for the actors
-    when no party of the sentence acts (``_assign`` then carries the last actor).
+    when no party of the sentence acts (``_assign`` then carries the last actor, with the co-actors).
 
     Kept on the unit: the learned models read the frames of every trigger reading and the rule coder
     then codes the strongest one, so each would otherwise be worked out twice.
@@ -172,14 +176,14 @@ def _frame(
     actor_cand: Cand | None = None
     initiator: Party | None = None
     if trig.direction == "reverse" or _receives(marks, hit):
-        return _reverse(unit, trig, before, after, cands)
+        return (*_reverse(unit, trig, before, after, cands), [])
     init = _initiator(unit, marks, cands)
     if init is not None:
         initiator = init.parties[0]
         others = [
             p for c in cands if c is not init for p in c.parties if party_key(p) != party_key(initiator)
         ]
-        return init.parties, others, initiator
+        return init.parties, others, initiator, []
     if trig.pos != "verb":
         actor_cand = _carried_out_by(unit.text, t_end, after)
     if actor_cand is None and trig.pos == "noun":
@@ -193,11 +197,15 @@ def _frame(
     if actor_cand is None:
         actor_cand = _last_subject_before(cands, t_start, unit.text)
     used = {id(actor_cand)} if actor_cand else set()
-    recipients = _recipients(after, trig, actor_cand, used, unit.text, cands)
+    other = _recipient(after, trig, actor_cand, used)
+    others = _compound(cands, other, unit.text) if other is not None else []
+    joint = other is not None and other.prep in trig.joint_preps
     if actor_cand is None:
-        return None, recipients, initiator
+        return (None, [], initiator, others) if joint else (None, others, initiator, [])
     actors = _compound(cands, actor_cand, unit.text)
-    return actors, _not_acting(recipients, actors), initiator
+    if joint:
+        return actors + [p for p in others if p not in actors], [], initiator, []
+    return actors, _not_acting(others, actors), initiator, []
 
 
 # What may stand between a subject and the verb right after it: nothing ("إيران تتهم واشنطن"), a relative
@@ -357,17 +365,16 @@ def _head_of_compound(cands: list[Cand], last: Cand, text: str) -> Cand:
     return head
 
 
-def _recipients(
-    after: list[Cand], trig: Trigger, actor: Cand | None, used: set[int], text: str, cands: list[Cand]
-) -> list[Party]:
-    preps = OBJECT_PREPS.union(trig.recipient_preps)
+def _recipient(after: list[Cand], trig: Trigger, actor: Cand | None, used: set[int]) -> Cand | None:
+    """The first party after the trigger (and its actor) that its prepositions or a bare object allow."""
+    preps = OBJECT_PREPS.union(trig.recipient_preps, trig.joint_preps)
     start_from = actor.end if actor is not None and actor in after else -1
     for c in after:
         if id(c) in used or c.start < start_from:
             continue
         if c.prep in preps or is_bare(c) or trig.pos != "verb":
-            return _compound(cands, c, text)
-    return []
+            return c
+    return None
 
 
 def _reverse(

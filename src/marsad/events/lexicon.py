@@ -34,6 +34,9 @@ class Trigger:
     recipient_preps: tuple[str, ...]
     actor_preps: tuple[str, ...]
     weight: float
+    # Reciprocal frames: a party these introduce acts with the subject ("اتفق X مع Y", "وقع X مع Y اتفاقا"),
+    # as the guidelines code reciprocal agreements: all parties actors, no recipient.
+    joint_preps: tuple[str, ...] = ()
     anaphoric: bool = False  # a definite noun that usually refers back to an event already reported
 
 
@@ -68,6 +71,7 @@ def triggers() -> PhraseMatcher[Trigger]:
                 direction=str(raw.get("direction", "normal")),
                 recipient_preps=_norm_tuple(raw.get("recipient_preps")),
                 actor_preps=_norm_tuple(raw.get("actor_preps")),
+                joint_preps=_norm_tuple(raw.get("joint_preps")),
                 weight=float(raw.get("weight", 1.0)),
                 anaphoric=bool(raw.get("anaphoric", False)),
             )

@@ -22,6 +22,11 @@ if TYPE_CHECKING:
     from marsad.events.lexicon import Trigger
     from marsad.text.phrases import Hit
 
+# A trigger's frame as the rule coder reads it: actors (None when no party of the sentence acts), recipients,
+# initiator, and the parties that act with whoever is carried as actor when the sentence names none
+# (a trigger's ``joint_preps``: "وتم الاتفاق مع الأردن").
+Frame = tuple[list[Party] | None, list[Party], Party | None, list[Party]]
+
 RECIPIENT_PREPS = frozenset({"مع", "الي", "علي", "ضد", "ل", "ب", "بين", "تجاه", "عن", "لدي", "من"})
 # Prepositions that put a mention in an adverbial (place, time, topic), not in a party's slot.
 ADVERBIAL_PREPS = frozenset(
@@ -63,7 +68,7 @@ class Unit:
     cues: tuple[Cue, ...] | None = None
     # The rule frames' reading of each (trigger hit start, trigger reading), worked out once
     # (``marsad.events.coder._frame``).
-    frames: dict[tuple[int, Trigger], tuple[list[Party] | None, list[Party], Party | None]] | None = None
+    frames: dict[tuple[int, Trigger], Frame] | None = None
 
 
 @dataclass(slots=True)
