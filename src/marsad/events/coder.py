@@ -13,8 +13,9 @@ Per sentence, the cascade is:
    ("وأكد X أن ...", "X و Y يؤكدان"); verb-subject order (the first bare mention after a verb); nominal
    headlines (the nearest bare mention before the trigger); a null subject continues the previous
    actor of the article. Recipients are mentions after the trigger introduced by one of the trigger's
-   prepositions, or its direct object. "X و Y" gives compound actors; group words ("الزعيمان") stand
-   for the parties they refer to;
+   prepositions, or its direct object, except that a party a reciprocal trigger introduces with مع
+   acts beside the subject ("اتفق X مع Y": X and Y agreed, no recipient). "X و Y" gives compound actors;
+   group words ("الزعيمان") stand for the parties they refer to;
 4. keep one event per (type, actor codes, recipient codes) per article, with every evidence span.
 """
 
