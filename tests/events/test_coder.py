@@ -165,6 +165,29 @@ def test_a_party_agreeing_with_the_subject_acts_with_it(text, expected):
     assert not any(key[0] == expected[0] and key[2] for key in keys)
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "بحث الرئيس الفرنسي ماكرون هاتفيا مع نظيره الإيراني روحاني الملف النووي. واتفقا على العمل سويا",
+            ("AGREE", ("FRA", "IRN"), ()),
+        ),
+        (
+            "استقبل الرئيس المصري عبد الفتاح السيسي ملك الأردن. وأكدا دعمهما للشعب الفلسطيني",
+            ("SUPPORT", ("EGY", "JOR"), ("PSE",)),
+        ),
+    ],
+)
+def test_a_dual_verb_with_no_subject_named_is_both_parties_of_the_event_before(text, expected):
+    """"واتفقا" (the two agreed) after a call: the caller and the called act, not the caller alone."""
+    assert expected in _keys(_rule_events(text))
+
+
+def test_a_singular_verb_with_no_subject_named_is_the_actor_before_alone():
+    keys = _keys(_rule_events("التقى الرئيس التركي نظيره الروسي. وأكد دعمه للحل السياسي"))
+    assert not any(key[0] == "SUPPORT" and "RUS" in key[1] for key in keys)
+
+
 def test_only_a_party_right_after_the_verb_is_its_subject():
     """Verb-subject order, but a party behind another word belongs to that word: in "استنكر بشدة قرار
     واشنطن" Washington made the decision that is condemned, and the subject is the one already named."""

@@ -89,6 +89,7 @@ def described(told: list[Told]) -> list[Event]:
 class _State:
     title_norm: str = ""  # the article's title, normalised: its contexts are every event's
     last_actors: list[Party] = field(default_factory=list)
+    last_parties: list[Party] = field(default_factory=list)  # the last event's actors and recipients
     events: dict[tuple[str, frozenset[str], frozenset[str]], Told] = field(default_factory=dict)
 
 
@@ -150,10 +151,18 @@ def _assign(
     actors, recipients, initiator, co_actors = unit.frames[key]
     if actors is not None:
         return list(actors), list(recipients), initiator
-    carried = list(state.last_actors)
+    carried = list(state.last_parties if _is_dual(marks, hit) else state.last_actors)
     if carried:  # "وتم الاتفاق مع الأردن": the party named with مع agreed with the one carried
         carried += [p for p in co_actors if p not in carried]
     return carried, _not_acting(recipients, carried), None
+
+
+def _is_dual(marks: list[Hit[Marker]], hit: Hit[Trigger]) -> bool:
+    """A dual verb is the trigger or stands right before it ("واتفقا على", "وأكدا دعمهما")."""
+    return any(
+        (m.start == hit.start or 0 <= hit.start - m.end <= 1) and any(p.kind == "dual" for p in m.payloads)
+        for m in marks
+    )
 
 
 def _not_acting(recipients: list[Party], actors: list[Party]) -> list[Party]:
@@ -567,6 +576,7 @@ def _code_unit(
         if not actors:
             continue
         state.last_actors = actors
+        state.last_parties = actors + [p for p in recipients if p not in actors]
         _add_event(state, unit, hit, etype, trig, (actors, recipients, initiator), cands, dating)
 
 

@@ -102,7 +102,7 @@ def trigger_hits(norm_text: str) -> list[Hit[Trigger]]:
 # Marker kinds the coder and the models read; the others in markers.yaml document usage only, and short
 # forms such as "في" would make the automaton fire on nearly every word.
 MARKER_KINDS = frozenset(
-    {"negation", "future", "hypothetical", "hedge", "reported_speech", "initiator", "receive"}
+    {"negation", "future", "hypothetical", "hedge", "reported_speech", "initiator", "receive", "dual"}
 )
 
 
