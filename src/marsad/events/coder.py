@@ -89,12 +89,17 @@ def described(told: list[Told]) -> list[Event]:
 class _State:
     title_norm: str = ""  # the article's title, normalised: its contexts are every event's
     last_actors: list[Party] = field(default_factory=list)
-    last_parties: list[Party] = field(default_factory=list)  # the last event's actors and recipients
+    last_recipients: list[Party] = field(default_factory=list)  # for a dual verb's null subject
     events: dict[tuple[str, frozenset[str], frozenset[str]], Told] = field(default_factory=dict)
 
 
 def _marks_before(marks: list[Hit[Marker]], pos: int, window: int, kinds: set[str]) -> bool:
-    return any(h.end <= pos and pos - h.end <= window and h.payloads[0].kind in kinds for h in marks)
+    return any(h.end <= pos and pos - h.end <= window and _is_kind(h, kinds) for h in marks)
+
+
+def _is_kind(mark: Hit[Marker], kinds: set[str]) -> bool:
+    """Whether any reading of a marker is of these kinds ("أكدا" reports speech and is a dual verb)."""
+    return any(reading.kind in kinds for reading in mark.payloads)
 
 
 def _is_negated(unit: Unit, hit: Hit[Trigger], marks: list[Hit[Marker]]) -> bool:
@@ -151,18 +156,24 @@ def _assign(
     actors, recipients, initiator, co_actors = unit.frames[key]
     if actors is not None:
         return list(actors), list(recipients), initiator
-    carried = list(state.last_parties if _is_dual(marks, hit) else state.last_actors)
+    carried = list(state.last_actors)
+    if _is_dual(marks, hit):
+        carried = _joined(carried, state.last_recipients)
     if carried:  # "وتم الاتفاق مع الأردن": the party named with مع agreed with the one carried
-        carried += [p for p in co_actors if p not in carried]
+        carried = _joined(carried, co_actors)
     return carried, _not_acting(recipients, carried), None
+
+
+def _joined(parties: list[Party], more: list[Party]) -> list[Party]:
+    """``parties`` and then those of ``more`` not among them, in order."""
+    return parties + [p for p in more if p not in parties]
 
 
 def _is_dual(marks: list[Hit[Marker]], hit: Hit[Trigger]) -> bool:
     """A dual verb is the trigger or stands right before it ("واتفقا على", "وأكدا دعمهما")."""
-    return any(
-        (m.start == hit.start or 0 <= hit.start - m.end <= 1) and any(p.kind == "dual" for p in m.payloads)
-        for m in marks
-    )
+    dual = {"dual"}
+    at_trigger = any(m.start == hit.start and _is_kind(m, dual) for m in marks)
+    return at_trigger or _marks_before(marks, hit.start, 1, dual)
 
 
 def _not_acting(recipients: list[Party], actors: list[Party]) -> list[Party]:
@@ -214,7 +225,7 @@ def _frame(
         return (None, [], initiator, others) if joint else (None, others, initiator, [])
     actors = _compound(cands, actor_cand, unit.text)
     if joint:
-        return actors + [p for p in others if p not in actors], [], initiator, []
+        return _joined(actors, others), [], initiator, []
     return actors, _not_acting(others, actors), initiator, []
 
 
@@ -576,7 +587,7 @@ def _code_unit(
         if not actors:
             continue
         state.last_actors = actors
-        state.last_parties = actors + [p for p in recipients if p not in actors]
+        state.last_recipients = recipients
         _add_event(state, unit, hit, etype, trig, (actors, recipients, initiator), cands, dating)
 
 
